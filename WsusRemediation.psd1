@@ -1,0 +1,32 @@
+@{
+    RootModule           = 'WsusRemediation.dll'
+    ModuleVersion        = '0.1.0'
+    CompatiblePSEditions = @('Core', 'Desktop')
+    GUID                 = '5d0c8a3e-6f51-4f0b-9a43-3b7f2a9e1c64'
+    Author               = 'WsusRemediation contributors'
+    CompanyName          = 'WsusRemediation contributors'
+    Copyright            = '(c) WsusRemediation contributors. MIT License.'
+    Description          = 'Diagnose and repair WSUS and MECM software update synchronization: WsusPool tuning with backups, service restarts in the right order, sync trigger and watch, and evidence from logs and events.'
+    PowerShellVersion    = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    NestedModules        = @()
+    RequiredAssemblies   = @('WsusRemediation.Engine.dll')
+    FormatsToProcess     = @('WsusRemediation.Format.ps1xml')
+    TypesToProcess       = @()
+    FunctionsToExport    = @()
+    CmdletsToExport      = @(
+        'Get-WsusPoolTuning'
+        'Set-WsusPoolTuning'
+        'Test-WsusPoolTuning'
+    )
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('WSUS', 'MECM', 'ConfigMgr', 'SCCM', 'IIS', 'WsusPool', 'Synchronization', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows')
+            ProjectUri   = 'https://github.com/wsusremediation/WsusRemediation'
+            LicenseUri   = 'https://github.com/wsusremediation/WsusRemediation/blob/main/LICENSE'
+            ReleaseNotes = 'First release: WsusPool tuning (Get/Set/Test-WsusPoolTuning).'
+        }
+    }
+}
