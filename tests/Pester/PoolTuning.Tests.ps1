@@ -1,0 +1,70 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# What only PowerShell can show for the pool-tuning cmdlets: binding, -WhatIf, errors as ErrorRecords.
+# Runs against the built module in out/WsusRemediation (build.ps1 -Task Test).
+
+BeforeAll {
+    $modulePath = Join-Path $PSScriptRoot '..\..\out\WsusRemediation\WsusRemediation.psd1'
+    Import-Module $modulePath -Force
+    $fixture = Join-Path $PSScriptRoot '..\WsusRemediation.Engine.Tests\Fixtures\PoolTuning\applicationHost.siteserver.config'
+}
+
+Describe 'Pool tuning cmdlets' {
+    BeforeEach {
+        $config = Join-Path $TestDrive 'applicationHost.config'
+        Copy-Item $fixture $config -Force
+        $before = [IO.File]::ReadAllBytes($config)
+    }
+
+    It 'reads a collected file with a relative path from the current location' {
+        Push-Location $TestDrive
+        try { $tuning = Get-WsusPoolTuning -ConfigurationPath .\applicationHost.config }
+        finally { Pop-Location }
+        $tuning.PoolName | Should -Be 'WsusPool'
+        $tuning.QueueLength | Should -Be 1000
+        $tuning.RegularTimeInterval | Should -Be ([TimeSpan]::FromHours(29))
+        $tuning.IsCompliant | Should -BeFalse
+    }
+
+    It '-WhatIf lists one change per setting and writes nothing' {
+        $whatIf = Set-WsusPoolTuning -ConfigurationPath $config -WhatIf 6>&1 4>&1 | Out-String
+        [IO.File]::ReadAllBytes($config) | Should -Be $before
+        (Get-ChildItem $TestDrive -Filter *.bak) | Should -BeNullOrEmpty
+    }
+
+    It 'pipes Get- into Set- and Test- by property name' {
+        Get-WsusPoolTuning -ConfigurationPath $config | Set-WsusPoolTuning -Confirm:$false
+        Get-WsusPoolTuning -ConfigurationPath $config | Test-WsusPoolTuning | Should -BeTrue
+        (Get-ChildItem $TestDrive -Filter *.bak).Count | Should -Be 1
+    }
+
+    It 'reads 29:00:00 as 29 hours when given as a string' {
+        Set-WsusPoolTuning -ConfigurationPath $config -RegularTimeInterval '30:00:00' -Confirm:$false
+        (Get-WsusPoolTuning -ConfigurationPath $config).RegularTimeInterval | Should -Be ([TimeSpan]::FromHours(30))
+    }
+
+    It 'refuses a queue length of <Value> with QueueLengthOutOfRange and changes nothing' -ForEach @(
+        @{ Value = 0 }, @{ Value = 9 }, @{ Value = 65536 }, @{ Value = -1 }
+    ) {
+        { Set-WsusPoolTuning -ConfigurationPath $config -QueueLength $Value -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'QueueLengthOutOfRange,WsusRemediation.Commands.SetWsusPoolTuningCommand'
+        [IO.File]::ReadAllBytes($config) | Should -Be $before
+    }
+
+    It 'refuses Enable32BitAppOnWin64 = $true without -Force' {
+        { Set-WsusPoolTuning -ConfigurationPath $config -Enable32BitAppOnWin64 $true -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'Enable32BitRequiresForce,WsusRemediation.Commands.SetWsusPoolTuningCommand'
+    }
+
+    It 'reports an unknown pool as a non-terminating PoolNotFound error' {
+        $result = Get-WsusPoolTuning -ConfigurationPath $config -PoolName NoSuchPool -ErrorVariable errors -ErrorAction SilentlyContinue
+        $result | Should -BeNullOrEmpty
+        $errors[0].FullyQualifiedErrorId | Should -Be 'PoolNotFound,WsusRemediation.Commands.GetWsusPoolTuningCommand'
+        $errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'Test-WsusPoolTuning -Detailed returns the settings that are off' {
+        $off = Test-WsusPoolTuning -ConfigurationPath $config -Detailed
+        $off.Name | Should -Contain 'queueLength'
+        $off | ForEach-Object { $_.IsCompliant | Should -BeFalse }
+    }
+}
