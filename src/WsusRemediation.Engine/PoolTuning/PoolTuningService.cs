@@ -34,8 +34,10 @@ namespace WsusRemediation.Engine.PoolTuning
         /// <summary>
         /// The applicationHost.config to use: <paramref name="configurationPath"/> when given (offline);
         /// otherwise the live file of the local server or, for another computer, its admin share.
+        /// Throws <c>IisNotInstalled</c> or <c>RemoteConfigurationUnavailable</c>, naming
+        /// -ConfigurationPath, when there is no live file to use.
         /// </summary>
-        public static string ResolveConfigurationPath(string? configurationPath, string? computerName)
+        public string ResolveConfigurationPath(string? configurationPath, string? computerName)
         {
             if (!string.IsNullOrEmpty(configurationPath))
             {
@@ -43,9 +45,34 @@ namespace WsusRemediation.Engine.PoolTuning
             }
 
             WindowsPlatform.RequireWindows("Reading the live IIS configuration", "-ConfigurationPath");
-            return IsLocal(computerName)
-                ? WindowsPlatform.ApplicationHostConfigPath
-                : $@"\\{computerName}\admin$\System32\inetsrv\config\applicationHost.config";
+            if (IsLocal(computerName))
+            {
+                var local = WindowsPlatform.ApplicationHostConfigPath;
+                if (!_files.FileExists(local))
+                {
+                    throw new WsusRemediationException(
+                        "IisNotInstalled",
+                        EngineErrorKind.NotInstalled,
+                        $"IIS is not installed on this computer ({local} not found). To work on a configuration collected from a WSUS server, use -ConfigurationPath.",
+                        local);
+                }
+
+                return local;
+            }
+
+            var remote = $@"\\{computerName}\admin$\System32\inetsrv\config\applicationHost.config";
+            bool exists = false;
+            SafeConfigurationWriter.Guard(remote, () => exists = _files.FileExists(remote));
+            if (!exists)
+            {
+                throw new WsusRemediationException(
+                    "RemoteConfigurationUnavailable",
+                    EngineErrorKind.ConnectionError,
+                    $"The IIS configuration of '{computerName}' cannot be reached at {remote}: the computer is unreachable, its admin$ share is closed to you, or IIS is not installed there. Run the command on that server, or copy the file and use -ConfigurationPath.",
+                    computerName);
+            }
+
+            return remote;
         }
 
         /// <summary>True for no name, ".", "localhost" or this computer's name.</summary>

@@ -37,9 +37,10 @@ namespace WsusRemediation.Commands
         {
             try
             {
-                var path = PoolTuningCmdletSupport.ResolveConfigurationPath(this, ConfigurationPath, ComputerName);
+                var service = new PoolTuningService(PhysicalFileStore.Instance, SystemClock.Instance);
+                var path = PoolTuningCmdletSupport.ResolveConfigurationPath(this, service, ConfigurationPath, ComputerName);
                 WriteVerbose($"Reading '{path}'.");
-                var document = new PoolTuningService(PhysicalFileStore.Instance, SystemClock.Instance).Load(path);
+                var document = service.Load(path);
                 var names = PoolTuningService.ExpandPoolNames(document, PoolName);
                 foreach (var name in names)
                 {

@@ -141,9 +141,9 @@ namespace WsusRemediation.Commands
         {
             try
             {
-                var path = PoolTuningCmdletSupport.ResolveConfigurationPath(this, ConfigurationPath, ComputerName);
-                var backupFolder = BackupPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath);
                 var service = new PoolTuningService(PhysicalFileStore.Instance, SystemClock.Instance);
+                var path = PoolTuningCmdletSupport.ResolveConfigurationPath(this, service, ConfigurationPath, ComputerName);
+                var backupFolder = BackupPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath);
                 var document = service.Load(path);
                 foreach (var name in PoolTuningService.ExpandPoolNames(document, PoolName))
                 {

@@ -44,8 +44,9 @@ namespace WsusRemediation.Commands
         {
             try
             {
-                var path = PoolTuningCmdletSupport.ResolveConfigurationPath(this, ConfigurationPath, ComputerName);
-                var document = new PoolTuningService(PhysicalFileStore.Instance, SystemClock.Instance).Load(path);
+                var service = new PoolTuningService(PhysicalFileStore.Instance, SystemClock.Instance);
+                var path = PoolTuningCmdletSupport.ResolveConfigurationPath(this, service, ConfigurationPath, ComputerName);
+                var document = service.Load(path);
                 foreach (var name in PoolTuningService.ExpandPoolNames(document, PoolName))
                 {
                     try

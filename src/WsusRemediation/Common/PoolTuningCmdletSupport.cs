@@ -10,8 +10,8 @@ namespace WsusRemediation.Common
         /// A -ConfigurationPath is resolved against PowerShell's current location (not the process's,
         /// which differs in PowerShell); without one, the engine picks the live file.
         /// </summary>
-        public static string ResolveConfigurationPath(PSCmdlet cmdlet, string? configurationPath, string? computerName) =>
-            PoolTuningService.ResolveConfigurationPath(
+        public static string ResolveConfigurationPath(PSCmdlet cmdlet, PoolTuningService service, string? configurationPath, string? computerName) =>
+            service.ResolveConfigurationPath(
                 string.IsNullOrEmpty(configurationPath) ? null : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(configurationPath),
                 computerName);
 

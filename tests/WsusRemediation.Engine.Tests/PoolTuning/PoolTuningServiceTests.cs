@@ -153,6 +153,25 @@ public class PoolTuningServiceTests
     }
 
     [Fact]
+    public void A_UTF16_file_stays_UTF16_with_its_BOM_and_a_look_alike_comment_is_left_alone()
+    {
+        using var temp = new TempFolder();
+        var path = Path.Combine(temp.Path, "applicationHost.config");
+        var text = File.ReadAllText(TempFolder.Fixture(Minimal))
+            .Replace("<add name=\"DefaultAppPool\" />", "<add name=\"DefaultAppPool\" />\n      <!-- <add name=\"WsusPool\" queueLength=\"1000\" /> -->", StringComparison.Ordinal);
+        File.WriteAllText(path, text, new UnicodeEncoding(bigEndian: false, byteOrderMark: true));
+        var service = Service();
+        var document = service.Load(path);
+
+        service.Apply(document, "WsusPool", PoolTuningService.PlanChanges(document, "WsusPool", PoolTuningService.DesiredValues(null, new Dictionary<string, object> { ["QueueLength"] = 2000L }, false)), null);
+
+        var bytes = File.ReadAllBytes(path);
+        Assert.Equal(new byte[] { 0xFF, 0xFE }, bytes.Take(2));
+        var after = Encoding.Unicode.GetString(bytes, 2, bytes.Length - 2);
+        Assert.Equal(text.Replace("<add name=\"WsusPool\" managedRuntimeVersion=\"v4.0\"/>", "<add name=\"WsusPool\" managedRuntimeVersion=\"v4.0\" queueLength=\"2000\"/>", StringComparison.Ordinal), after);
+    }
+
+    [Fact]
     public void Explicit_values_override_the_profile_and_alone_change_only_themselves()
     {
         var onlyQueue = PoolTuningService.DesiredValues(null, new Dictionary<string, object> { ["QueueLength"] = 5000L }, force: false);
@@ -380,9 +399,9 @@ public class PoolTuningServiceTests
             return;
         }
 
-        var error = Assert.Throws<WsusRemediationException>(() => PoolTuningService.ResolveConfigurationPath(null, null));
+        var error = Assert.Throws<WsusRemediationException>(() => Service().ResolveConfigurationPath(null, null));
         Assert.Equal("LiveAccessRequiresWindows", error.ErrorId);
         Assert.Contains("-ConfigurationPath", error.Message, StringComparison.Ordinal);
-        Assert.Equal("/tmp/a.config", PoolTuningService.ResolveConfigurationPath("/tmp/a.config", null));
+        Assert.Equal("/tmp/a.config", Service().ResolveConfigurationPath("/tmp/a.config", null));
     }
 }
