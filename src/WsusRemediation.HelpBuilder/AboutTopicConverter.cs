@@ -96,6 +96,7 @@ namespace WsusRemediation.HelpBuilder
         {
             var output = new List<string>();
             var paragraph = new List<string>();
+            var table = new List<string[]>();
             var inFence = false;
 
             void Blank()
@@ -106,8 +107,27 @@ namespace WsusRemediation.HelpBuilder
                 }
             }
 
+            void FlushTable()
+            {
+                if (table.Count == 0)
+                {
+                    return;
+                }
+
+                var widths = Enumerable.Range(0, table.Max(r => r.Length))
+                    .Select(c => table.Max(r => c < r.Length ? r[c].Length : 0))
+                    .ToArray();
+                string Row(string[] cells) =>
+                    (Indent + string.Join("  ", widths.Select((w, c) => (c < cells.Length ? cells[c] : string.Empty).PadRight(w)))).TrimEnd();
+                output.Add(Row(table[0]));
+                output.Add(Row(widths.Select(w => new string('-', w)).ToArray()));
+                output.AddRange(table.Skip(1).Select(Row));
+                table.Clear();
+            }
+
             void FlushParagraph()
             {
+                FlushTable();
                 if (paragraph.Count == 0)
                 {
                     return;
@@ -165,10 +185,15 @@ namespace WsusRemediation.HelpBuilder
                 }
                 else if (line.StartsWith('|'))
                 {
-                    FlushParagraph();
+                    if (paragraph.Count > 0)
+                    {
+                        FlushParagraph();
+                    }
+
+                    // The |---| line under a markdown table header is markup, not content.
                     if (!Regex.IsMatch(line, @"^\|[\s:|-]+\|$"))
                     {
-                        output.Add(Indent + Inline(line));
+                        table.Add(line.Trim('|').Split('|').Select(cell => Inline(cell.Trim())).ToArray());
                     }
                 }
                 else if (ListItem.IsMatch(line))
