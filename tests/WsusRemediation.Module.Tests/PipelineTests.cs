@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using WsusRemediation.Module.Tests.Infrastructure;
+using Xunit;
+
+namespace WsusRemediation.Module.Tests
+{
+    /// <summary>What a Get- cmdlet returns pipes into the cmdlets that act on the same noun.</summary>
+    public class PipelineTests
+    {
+        private static BuiltModule Module => BuiltModule.Current;
+
+        [Fact]
+        public void Every_Get_output_binds_to_the_Set_and_Test_cmdlets_of_the_same_noun()
+        {
+            var failures = new List<string>();
+            foreach (var get in Module.Cmdlets.Where(c => c.Verb == "Get"))
+            {
+                var consumers = Module.Cmdlets.Where(c => c.Noun == get.Noun && c.Verb is "Set" or "Test").ToList();
+                foreach (var output in get.OutputTypes.Where(o => o.Type is not null && !o.IsPrimitive))
+                {
+                    foreach (var consumer in consumers.Where(c => c.Parameters.Any(p => p.Sets.Any(s => s.ValueFromPipeline || s.ValueFromPipelineByPropertyName))))
+                    {
+                        var binding = BuiltModule.Binding(output.Type!, consumer);
+                        if (!binding.Binds)
+                        {
+                            failures.Add($"{get.Name} | {consumer.Name} does not bind: {binding.Describe()}");
+                        }
+                    }
+                }
+            }
+
+            Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        }
+
+        [Fact]
+        public void No_output_property_meets_a_same_named_pipeline_parameter_of_another_type()
+        {
+            // A property called PoolName that is not a string would fail at run time in any pipeline.
+            var failures = new List<string>();
+            var outputs = Module.Cmdlets.SelectMany(c => c.OutputTypes).Where(o => o.Type is not null && !o.IsPrimitive)
+                .Select(o => o.Type!).DistinctBy(t => t.FullName).ToList();
+            foreach (var output in outputs)
+            {
+                foreach (var cmdlet in Module.Cmdlets)
+                {
+                    failures.AddRange(BuiltModule.Binding(output, cmdlet).TypeMismatches.Select(m => $"{TypeNames.Display(output)} | {cmdlet.Name}: {m}"));
+                }
+            }
+
+            Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        }
+
+        [Theory]
+        [InlineData(typeof(string), typeof(string), true)]
+        [InlineData(typeof(string), typeof(string[]), true)]
+        [InlineData(typeof(string[]), typeof(string[]), true)]
+        [InlineData(typeof(int), typeof(long?), true)]
+        [InlineData(typeof(uint?), typeof(int), true)]
+        [InlineData(typeof(DayOfWeek), typeof(string), true)]
+        [InlineData(typeof(TimeSpan), typeof(TimeSpan?), true)]
+        [InlineData(typeof(string), typeof(object), true)]
+        [InlineData(typeof(string), typeof(int), false)]
+        [InlineData(typeof(TimeSpan), typeof(int), false)]
+        [InlineData(typeof(string), typeof(DayOfWeek), false)]
+        [InlineData(typeof(int[]), typeof(string[]), false)]
+        public void Type_compatibility_follows_what_the_binder_passes_without_loss(Type from, Type to, bool compatible)
+        {
+            Assert.Equal(compatible, PipelineBinding.IsCompatible(from, to));
+        }
+    }
+}
