@@ -92,6 +92,7 @@ function Invoke-TaskHelp {
         $ours = [xml](Get-Content -LiteralPath (Join-Path $enUS 'WsusRemediation.dll-Help.xml') -Raw)
         $describe = {
             param([xml] $Maml)
+            Set-StrictMode -Off
             foreach ($command in $Maml.helpItems.command) {
                 $names = @($command.parameters.parameter | ForEach-Object { $_.name }) | Sort-Object
                 '{0}: {1}; examples {2}' -f $command.details.name, ($names -join ','), @($command.examples.example).Count
@@ -146,7 +147,7 @@ function Invoke-TaskPackage {
         Remove-Item -LiteralPath $zip -Force
     }
 
-    Add-Type -AssemblyName System.IO.Compression.FileSystem
+    Add-Type -AssemblyName System.IO.Compression, System.IO.Compression.FileSystem
     [IO.Compression.ZipFile]::CreateFromDirectory($moduleFolder, $zip, [IO.Compression.CompressionLevel]::Optimal, $true)
     Write-Host "Package: $zip" -ForegroundColor Green
 }

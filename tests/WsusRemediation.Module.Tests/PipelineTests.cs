@@ -53,6 +53,25 @@ namespace WsusRemediation.Module.Tests
         }
 
         [Theory]
+        [InlineData("Set-WsusPoolTuning")]
+        [InlineData("Test-WsusPoolTuning")]
+        public void Get_WsusPoolTuning_output_carries_the_pool_the_file_and_the_computer_to_the_next_cmdlet(string consumerName)
+        {
+            var get = Module.Cmdlet("Get-WsusPoolTuning");
+            var consumer = Module.Cmdlet(consumerName);
+            Assert.True(get is not null && consumer is not null, $"Get-WsusPoolTuning and {consumerName} should be in the module");
+
+            var output = get!.OutputTypes.Single(o => o.Type is not null).Type!;
+            var binding = BuiltModule.Binding(output, consumer!);
+
+            Assert.True(binding.Binds, binding.Describe());
+            foreach (var parameter in new[] { "PoolName", "ConfigurationPath", "ComputerName" })
+            {
+                Assert.True(binding.BindsParameter(parameter), $"-{parameter} is not fed: {binding.Describe()}");
+            }
+        }
+
+        [Theory]
         [InlineData(typeof(string), typeof(string), true)]
         [InlineData(typeof(string), typeof(string[]), true)]
         [InlineData(typeof(string[]), typeof(string[]), true)]
