@@ -14,27 +14,9 @@ namespace WsusRemediation.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "WsusPoolTuning", SupportsShouldProcess = true)]
     [OutputType(typeof(WsusPoolTuning))]
-    public sealed class SetWsusPoolTuningCommand : WsusRemediationCmdlet
+    public sealed class SetWsusPoolTuningCommand : PoolTuningCmdlet
     {
         private IReadOnlyDictionary<PoolSettingDefinition, object> _desired = new Dictionary<PoolSettingDefinition, object>();
-
-        /// <summary>The pools to change; wildcards allowed. Default: the pool serving WSUS, else WsusPool.</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("Name")]
-        [SupportsWildcards]
-        [ValidateNotNullOrEmpty]
-        public string[]? PoolName { get; set; }
-
-        /// <summary>An applicationHost.config file to change instead of the live server's.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Path", "FullName")]
-        [ValidateNotNullOrEmpty]
-        public string? ConfigurationPath { get; set; }
-
-        /// <summary>A remote server, changed through its admin$ share.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("CN", "PSComputerName")]
-        public string? ComputerName { get; set; }
 
         /// <summary>The profile to apply. Without it and without explicit values, Recommended applies.</summary>
         [Parameter]
@@ -141,15 +123,13 @@ namespace WsusRemediation.Commands
         {
             try
             {
-                var service = new PoolTuningService(PhysicalFileStore.Instance, SystemClock.Instance);
-                var path = PoolTuningCmdletSupport.ResolveConfigurationPath(this, service, ConfigurationPath, ComputerName);
                 var backupFolder = BackupPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath);
-                var document = service.Load(path);
+                var document = LoadDocument();
                 foreach (var name in PoolTuningService.ExpandPoolNames(document, PoolName))
                 {
                     try
                     {
-                        document = SetPool(service, document, name, backupFolder);
+                        document = SetPool(document, name, backupFolder);
                     }
                     catch (WsusRemediationException ex)
                     {
@@ -163,7 +143,7 @@ namespace WsusRemediation.Commands
             }
         }
 
-        private ApplicationHostDocument SetPool(PoolTuningService service, ApplicationHostDocument document, string name, string? backupFolder)
+        private ApplicationHostDocument SetPool(ApplicationHostDocument document, string name, string? backupFolder)
         {
             var changes = PoolTuningService.PlanChanges(document, name, _desired);
             var target = $"{name} ({document.Path})";
@@ -174,19 +154,19 @@ namespace WsusRemediation.Commands
             }
             else if (approved.Count > 0)
             {
-                var result = service.Apply(document, name, approved, backupFolder);
+                var result = Service.Apply(document, name, approved, backupFolder);
                 WriteVerbose($"{name}: backed up '{result.ConfigurationPath}' to '{result.BackupPath}'.");
                 foreach (var change in result.Changes)
                 {
                     WriteVerbose($"{name}: {change.Description}.");
                 }
 
-                document = service.Load(document.Path);
+                document = Service.Load(document.Path);
             }
 
             if (PassThru)
             {
-                WriteObject(PoolTuningService.Read(document, name, Profile ?? PoolTuningProfileName.Recommended, PoolTuningCmdletSupport.DisplayComputerName(ConfigurationPath, ComputerName), null));
+                WriteObject(PoolTuningService.Read(document, name, Profile ?? PoolTuningProfileName.Recommended, DisplayComputerName, null));
             }
 
             return document;

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using WsusRemediation.Common;
-using WsusRemediation.Engine.Common;
 using WsusRemediation.Engine.PoolTuning;
 
 namespace WsusRemediation.Commands
@@ -9,27 +8,9 @@ namespace WsusRemediation.Commands
     [Cmdlet(VerbsDiagnostic.Test, "WsusPoolTuning")]
     [OutputType(typeof(bool))]
     [OutputType(typeof(PoolSettingStatus))]
-    public sealed class TestWsusPoolTuningCommand : WsusRemediationCmdlet
+    public sealed class TestWsusPoolTuningCommand : PoolTuningCmdlet
     {
         private bool _compliant = true;
-
-        /// <summary>The pools to test; wildcards allowed. Default: the pool serving WSUS, else WsusPool.</summary>
-        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Name")]
-        [SupportsWildcards]
-        [ValidateNotNullOrEmpty]
-        public string[]? PoolName { get; set; }
-
-        /// <summary>An applicationHost.config file to test instead of the live server's.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Path", "FullName")]
-        [ValidateNotNullOrEmpty]
-        public string? ConfigurationPath { get; set; }
-
-        /// <summary>A remote server, read through its admin$ share.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("CN", "PSComputerName")]
-        public string? ComputerName { get; set; }
 
         /// <summary>The profile to compare with.</summary>
         [Parameter]
@@ -42,42 +23,23 @@ namespace WsusRemediation.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            try
+            // A pool or file that cannot be read is not compliant.
+            foreach (var tuning in ReadPools(Profile, () => _compliant = false))
             {
-                var service = new PoolTuningService(PhysicalFileStore.Instance, SystemClock.Instance);
-                var path = PoolTuningCmdletSupport.ResolveConfigurationPath(this, service, ConfigurationPath, ComputerName);
-                var document = service.Load(path);
-                foreach (var name in PoolTuningService.ExpandPoolNames(document, PoolName))
+                foreach (var setting in tuning.Settings)
                 {
-                    try
+                    if (setting.IsCompliant)
                     {
-                        var tuning = PoolTuningService.Read(document, name, Profile, PoolTuningCmdletSupport.DisplayComputerName(ConfigurationPath, ComputerName), null);
-                        foreach (var setting in tuning.Settings)
-                        {
-                            if (setting.IsCompliant)
-                            {
-                                continue;
-                            }
-
-                            _compliant = false;
-                            WriteVerbose($"{tuning.PoolName}: {setting.Name} is {setting.Current}; {Profile} is {setting.Recommended}.");
-                            if (Detailed)
-                            {
-                                WriteObject(setting);
-                            }
-                        }
+                        continue;
                     }
-                    catch (WsusRemediationException ex)
+
+                    _compliant = false;
+                    WriteVerbose($"{tuning.PoolName}: {setting.Name} is {setting.Current}; {Profile} is {setting.Recommended}.");
+                    if (Detailed)
                     {
-                        _compliant = false;
-                        WriteEngineError(ex);
+                        WriteObject(setting);
                     }
                 }
-            }
-            catch (WsusRemediationException ex)
-            {
-                _compliant = false;
-                WriteEngineError(ex);
             }
         }
 

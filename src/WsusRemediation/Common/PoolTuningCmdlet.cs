@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using WsusRemediation.Engine.Common;
+using WsusRemediation.Engine.PoolTuning;
+
+namespace WsusRemediation.Common
+{
+    /// <summary>
+    /// What the pool-tuning cmdlets share: which pools, in which applicationHost.config, and reading
+    /// them with one error per pool that cannot be read.
+    /// </summary>
+    public abstract class PoolTuningCmdlet : WsusRemediationCmdlet
+    {
+        /// <summary>The pools; wildcards allowed. Default: the pool serving WSUS's ClientWebService, else WsusPool.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Name")]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[]? PoolName { get; set; }
+
+        /// <summary>An applicationHost.config file to use instead of the live server's.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Path", "FullName")]
+        [ValidateNotNullOrEmpty]
+        public string? ConfigurationPath { get; set; }
+
+        /// <summary>A remote server, reached through its admin$ share.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("CN", "PSComputerName")]
+        public string? ComputerName { get; set; }
+
+        /// <summary>The engine service.</summary>
+        protected PoolTuningService Service { get; } = new PoolTuningService(PhysicalFileStore.Instance, SystemClock.Instance);
+
+        /// <summary>The computer name shown on output: the one asked for, this computer when live, empty for a file read offline.</summary>
+        protected string DisplayComputerName =>
+            !string.IsNullOrEmpty(ComputerName) && ComputerName != "." ? ComputerName!
+            : string.IsNullOrEmpty(ConfigurationPath) ? Environment.MachineName
+            : string.Empty;
+
+        /// <summary>
+        /// Loads the configuration this pipeline item names. A -ConfigurationPath is resolved against
+        /// PowerShell's current location, which is not the process's current directory.
+        /// </summary>
+        protected ApplicationHostDocument LoadDocument()
+        {
+            var resolved = string.IsNullOrEmpty(ConfigurationPath) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ConfigurationPath);
+            var path = Service.ResolveConfigurationPath(resolved, ComputerName);
+            WriteVerbose($"Reading '{path}'.");
+            return Service.Load(path);
+        }
+
+        /// <summary>Reads every pool this pipeline item names; each failure becomes one error record and calls <paramref name="onError"/>.</summary>
+        protected IEnumerable<WsusPoolTuning> ReadPools(PoolTuningProfileName profile, Action? onError = null)
+        {
+            ApplicationHostDocument document;
+            try
+            {
+                document = LoadDocument();
+            }
+            catch (WsusRemediationException ex)
+            {
+                WriteEngineError(ex);
+                onError?.Invoke();
+                yield break;
+            }
+
+            foreach (var name in PoolTuningService.ExpandPoolNames(document, PoolName))
+            {
+                WsusPoolTuning tuning;
+                try
+                {
+                    tuning = PoolTuningService.Read(document, name, profile, DisplayComputerName, null);
+                }
+                catch (WsusRemediationException ex)
+                {
+                    WriteEngineError(ex);
+                    onError?.Invoke();
+                    continue;
+                }
+
+                yield return tuning;
+            }
+        }
+    }
+}
