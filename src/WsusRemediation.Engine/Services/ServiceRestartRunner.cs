@@ -1,0 +1,369 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using WsusRemediation.Engine.Common;
+
+namespace WsusRemediation.Engine.Services
+{
+    /// <summary>The cmdlet's side of a run: confirmation, the verbose story and wait progress.</summary>
+    public sealed class ServiceRunHooks
+    {
+        /// <summary>Asked once per service right before its first change: (target, action) → go ahead?</summary>
+        public Func<string, string, bool>? ShouldProcess { get; init; }
+
+        /// <summary>Receives one line per step.</summary>
+        public Action<string>? Verbose { get; init; }
+
+        /// <summary>Receives the progress of every wait.</summary>
+        public Action<WaitProgress>? Progress { get; init; }
+    }
+
+    /// <summary>
+    /// Runs a <see cref="ServiceRestartPlan"/>: stops in order, starts in the reverse order, each with
+    /// a bounded wait. After a failure only recovery goes on: services this run stopped are started
+    /// again (Restored) unless they depend on the one that failed; every other remaining step is Skipped.
+    /// </summary>
+    public sealed class ServiceRestartRunner
+    {
+        private readonly ServiceOperations _operations;
+
+        /// <summary>Creates a runner.</summary>
+        public ServiceRestartRunner(IServiceControlManager scm, IClock clock, TimeSpan? pollInterval = null)
+        {
+            _operations = new ServiceOperations(scm, clock, pollInterval);
+        }
+
+        /// <summary>The most a stop may take, per service.</summary>
+        public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+        /// <summary>The most a start may take, per service.</summary>
+        public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+        /// <summary>Runs the plan. Throws <see cref="OperationCanceledException"/> on Ctrl+C, after asking the SCM to start again what this run stopped.</summary>
+        public ServiceRestartOutcome Run(ServiceRestartPlan plan, ServiceRunHooks? hooks, CancellationToken cancellationToken)
+        {
+            if (plan is null)
+            {
+                throw new ArgumentNullException(nameof(plan));
+            }
+
+            hooks ??= new ServiceRunHooks();
+            var run = new RunState(plan);
+
+            if (plan.Blocker is not null)
+            {
+                return Blocked(plan, run);
+            }
+
+            try
+            {
+                StopPhase(run, hooks, cancellationToken);
+                StartPhase(run, hooks, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                RestartAfterCancel(run, hooks);
+                throw;
+            }
+
+            return Finish(run);
+        }
+
+        private void StopPhase(RunState run, ServiceRunHooks hooks, CancellationToken token)
+        {
+            var plan = run.Plan;
+            foreach (var service in plan.StopOrder)
+            {
+                if (run.Failed is not null)
+                {
+                    run.Skip(service, $"Not done because {run.Failed.Name} failed.");
+                    continue;
+                }
+
+                if (!Confirm(hooks, plan, service, "Restart service (stop, then start)"))
+                {
+                    run.Resolve(service, ServiceAction.Declined, note: null);
+                    continue;
+                }
+
+                var started = _operations.Clock.UtcNow;
+                try
+                {
+                    hooks.Verbose?.Invoke($"Stopping {Describe(plan, service)} (at most {StopTimeout.TotalSeconds:0} s).");
+                    if (_operations.CurrentState(plan.ScmComputer, service.Name) == ServiceState.StartPending)
+                    {
+                        // A service that is still starting accepts no stop control (error 1061).
+                        _operations.WaitUntilSettled(plan.ScmComputer, service.Name, StartTimeout, token, hooks.Progress);
+                    }
+
+                    _operations.StopAndWait(plan.ScmComputer, service.Name, StopTimeout, token, hooks.Progress);
+                    run.StoppedByThisRun.Add(service.Name);
+                    hooks.Verbose?.Invoke($"{service.Name} stopped in {(_operations.Clock.UtcNow - started).TotalSeconds:0.0} s.");
+                }
+                catch (WsusRemediationException ex)
+                {
+                    run.Fail(service, ex, ex.ErrorId == "ServiceStopTimeout"
+                        ? $"It may still be stopping; start it when it has stopped (Start-Service {service.Name})."
+                        : null);
+                    hooks.Verbose?.Invoke($"{service.Name} failed: {ex.Message}");
+                }
+                finally
+                {
+                    run.AddTime(service, _operations.Clock.UtcNow - started);
+                }
+            }
+        }
+
+        private void StartPhase(RunState run, ServiceRunHooks hooks, CancellationToken token)
+        {
+            var plan = run.Plan;
+            foreach (var service in plan.StartOrder)
+            {
+                if (run.IsResolved(service))
+                {
+                    continue;
+                }
+
+                if (run.Failed is not null)
+                {
+                    Recover(run, hooks, service, token);
+                    continue;
+                }
+
+                if (service.Action == PlannedServiceAction.Start && !Confirm(hooks, plan, service, "Start service"))
+                {
+                    run.Resolve(service, ServiceAction.Declined, note: null);
+                    continue;
+                }
+
+                var started = _operations.Clock.UtcNow;
+                try
+                {
+                    StartOne(plan, service, hooks, token);
+                    run.Resolve(service, service.Action == PlannedServiceAction.Restart ? ServiceAction.Restarted : ServiceAction.Started, service.AddedAsDependentOf is null ? null : $"Restarted because it depends on {service.AddedAsDependentOf}.");
+                    hooks.Verbose?.Invoke($"{service.Name} is running ({(_operations.Clock.UtcNow - started).TotalSeconds:0.0} s).");
+                }
+                catch (WsusRemediationException ex)
+                {
+                    run.Fail(service, ex, null);
+                    hooks.Verbose?.Invoke($"{service.Name} failed: {ex.Message}");
+                }
+                finally
+                {
+                    run.AddTime(service, _operations.Clock.UtcNow - started);
+                }
+            }
+        }
+
+        private void Recover(RunState run, ServiceRunHooks hooks, PlannedService service, CancellationToken token)
+        {
+            var failed = run.Failed!;
+            if (!run.StoppedByThisRun.Contains(service.Name))
+            {
+                run.Skip(service, $"Not done because {failed.Name} failed.");
+                return;
+            }
+
+            if (failed.DependentServices.Contains(service.Name, StringComparer.OrdinalIgnoreCase))
+            {
+                run.Resolve(service, ServiceAction.Skipped, $"Left stopped: it was stopped for the restart and depends on {failed.Name}, which failed. Start it when {failed.Name} runs.");
+                return;
+            }
+
+            var started = _operations.Clock.UtcNow;
+            try
+            {
+                hooks.Verbose?.Invoke($"Starting {service.Name} again because {failed.Name} failed.");
+                StartOne(run.Plan, service, hooks, token);
+                run.Resolve(service, ServiceAction.Restored, $"Started again after {failed.Name} failed, so it is not left stopped.");
+            }
+            catch (WsusRemediationException ex)
+            {
+                run.Fail(service, ex, $"It was stopped for the restart; starting it again after {failed.Name} failed did not work.");
+            }
+            finally
+            {
+                run.AddTime(service, _operations.Clock.UtcNow - started);
+            }
+        }
+
+        private void StartOne(ServiceRestartPlan plan, PlannedService service, ServiceRunHooks hooks, CancellationToken token)
+        {
+            hooks.Verbose?.Invoke($"Starting {Describe(plan, service)} (at most {StartTimeout.TotalSeconds:0} s).");
+            if (_operations.CurrentState(plan.ScmComputer, service.Name) == ServiceState.StopPending)
+            {
+                // A service still stopping cannot be started yet.
+                _operations.WaitUntilSettled(plan.ScmComputer, service.Name, StopTimeout, token, hooks.Progress);
+            }
+
+            _operations.StartAndWait(plan.ScmComputer, service.Name, StartTimeout, token, hooks.Progress);
+        }
+
+        private void RestartAfterCancel(RunState run, ServiceRunHooks hooks)
+        {
+            // Ctrl+C must not leave the site's services down: ask for a start without waiting.
+            foreach (var service in run.Plan.StartOrder.Where(s => run.StoppedByThisRun.Contains(s.Name) && !run.IsResolved(s)))
+            {
+                try
+                {
+                    hooks.Verbose?.Invoke($"Stopped by the user: asking the SCM to start {service.Name} again.");
+                    _operations.Scm.StartService(run.Plan.ScmComputer, service.Name);
+                }
+                catch (WsusRemediationException ex)
+                {
+                    hooks.Verbose?.Invoke($"{service.Name} could not be started again: {ex.Message}");
+                }
+            }
+        }
+
+        private static ServiceRestartOutcome Blocked(ServiceRestartPlan plan, RunState run)
+        {
+            foreach (var service in plan.Services)
+            {
+                if (string.Equals(service.Name, plan.BlockedService, StringComparison.OrdinalIgnoreCase))
+                {
+                    run.Fail(service, plan.Blocker!, "Nothing was changed.");
+                }
+                else if (service.Present)
+                {
+                    run.Skip(service, $"Not done: {plan.BlockedService} is Disabled and could not be started again, so nothing was changed.");
+                }
+            }
+
+            return Finish(run, queryAfter: false);
+        }
+
+        private ServiceRestartOutcome Finish(RunState run) => Finish(run, queryAfter: true, _operations);
+
+        private static ServiceRestartOutcome Finish(RunState run, bool queryAfter, ServiceOperations? operations = null)
+        {
+            var plan = run.Plan;
+            var results = new List<ServiceRestartResult>(plan.Services.Count);
+            foreach (var service in plan.Services)
+            {
+                var record = run.Get(service);
+                var action = record.Action ?? DefaultAction(service);
+                var after = service.Present ? (queryAfter && operations is not null ? StateAfter(operations, plan, service) : service.StateBefore) : null;
+                results.Add(new ServiceRestartResult
+                {
+                    ComputerName = plan.ComputerName,
+                    Name = service.Name,
+                    DisplayName = service.DisplayName,
+                    Present = service.Present,
+                    StatusBefore = service.StateBefore,
+                    StatusAfter = after,
+                    StartType = service.StartType,
+                    Action = action,
+                    Duration = record.Duration,
+                    Error = record.Error?.Message,
+                    ErrorId = record.Error?.ErrorId,
+                    Note = record.Note ?? DefaultNote(service, action),
+                });
+            }
+
+            return new ServiceRestartOutcome(results, run.Errors);
+        }
+
+        private static ServiceState StateAfter(ServiceOperations operations, ServiceRestartPlan plan, PlannedService service)
+        {
+            try
+            {
+                return operations.CurrentState(plan.ScmComputer, service.Name);
+            }
+            catch (WsusRemediationException)
+            {
+                return ServiceState.Unknown;
+            }
+        }
+
+        private static ServiceAction DefaultAction(PlannedService service)
+        {
+            switch (service.Action)
+            {
+                case PlannedServiceAction.NotPresent:
+                    return ServiceAction.NotPresent;
+                case PlannedServiceAction.None:
+                    return service.WasRunning ? ServiceAction.AlreadyRunning : ServiceAction.NoChange;
+                default:
+                    return ServiceAction.Skipped;
+            }
+        }
+
+        private static string? DefaultNote(PlannedService service, ServiceAction action)
+        {
+            switch (action)
+            {
+                case ServiceAction.NotPresent:
+                    return "Not installed on this computer.";
+                case ServiceAction.NoChange:
+                    return $"Was {service.StateBefore}; an IIS reset leaves a stopped optional service as it is.";
+                default:
+                    return null;
+            }
+        }
+
+        private static bool Confirm(ServiceRunHooks hooks, ServiceRestartPlan plan, PlannedService service, string action) =>
+            hooks.ShouldProcess?.Invoke(Describe(plan, service), action) ?? true;
+
+        private static string Describe(ServiceRestartPlan plan, PlannedService service) =>
+            (string.Equals(service.DisplayName, service.Name, StringComparison.OrdinalIgnoreCase) ? service.Name : $"{service.Name} ({service.DisplayName})") + $" on {plan.ComputerName}";
+
+        private sealed class Record
+        {
+            public ServiceAction? Action;
+            public TimeSpan Duration;
+            public WsusRemediationException? Error;
+            public string? Note;
+        }
+
+        private sealed class RunState
+        {
+            private readonly Dictionary<string, Record> _records = new Dictionary<string, Record>(StringComparer.OrdinalIgnoreCase);
+
+            public RunState(ServiceRestartPlan plan) => Plan = plan;
+
+            public ServiceRestartPlan Plan { get; }
+
+            public PlannedService? Failed { get; private set; }
+
+            public HashSet<string> StoppedByThisRun { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+            public List<WsusRemediationException> Errors { get; } = new List<WsusRemediationException>();
+
+            public Record Get(PlannedService service)
+            {
+                if (!_records.TryGetValue(service.Name, out var record))
+                {
+                    record = new Record();
+                    _records[service.Name] = record;
+                }
+
+                return record;
+            }
+
+            public bool IsResolved(PlannedService service) => Get(service).Action is not null;
+
+            public void Resolve(PlannedService service, ServiceAction action, string? note)
+            {
+                var record = Get(service);
+                record.Action = action;
+                record.Note = note;
+            }
+
+            public void Skip(PlannedService service, string note) => Resolve(service, ServiceAction.Skipped, note);
+
+            public void Fail(PlannedService service, WsusRemediationException error, string? note)
+            {
+                var record = Get(service);
+                record.Action = ServiceAction.Failed;
+                record.Error = error;
+                record.Note = note;
+                Errors.Add(error);
+                Failed ??= service;
+            }
+
+            public void AddTime(PlannedService service, TimeSpan time) => Get(service).Duration += time;
+        }
+    }
+}

@@ -1,0 +1,275 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using WsusRemediation.Engine.Common;
+using WsusRemediation.Engine.Iis;
+using WsusRemediation.Engine.Services;
+
+namespace WsusRemediation.Engine.Windows
+{
+    /// <summary>
+    /// Application pool control through IIS's Microsoft.Web.Administration (late bound:
+    /// <c>ApplicationPools[name].State</c>, <c>Start()</c>, <c>Stop()</c>). When that assembly will not
+    /// load (it fails under PowerShell 7 on some servers), the local computer falls back to
+    /// <c>appcmd.exe</c>. A remote computer needs MWA's <c>ServerManager.OpenRemote</c> (DCOM), which
+    /// works in Windows PowerShell 5.1.
+    /// </summary>
+    public sealed class AppPoolControlAdapter : IAppPoolControl
+    {
+        private const int AlreadyRunning = ServiceErrors.ServiceAlreadyRunning;
+        private const int NotActive = ServiceErrors.ServiceNotActive;
+        private static readonly TimeSpan AppCmdTimeout = TimeSpan.FromSeconds(60);
+
+        /// <summary>Why the last call used appcmd.exe instead of Microsoft.Web.Administration, if it did.</summary>
+        public string? FallbackReason { get; private set; }
+
+        /// <inheritdoc />
+        public AppPoolInfo? GetPool(string? computerName, string poolName) =>
+            Use(computerName, poolName, "read", poolRequired: false, pool => pool is null ? null : ReadPool(pool, poolName), () => AppCmdGet(poolName));
+
+        /// <inheritdoc />
+        public void StartPool(string? computerName, string poolName) =>
+            Use<object?>(computerName, poolName, "start", poolRequired: true, pool => Control(pool, computerName, poolName, "Start"), () => AppCmdControl("start", poolName));
+
+        /// <inheritdoc />
+        public void StopPool(string? computerName, string poolName) =>
+            Use<object?>(computerName, poolName, "stop", poolRequired: true, pool => Control(pool, computerName, poolName, "Stop"), () => AppCmdControl("stop", poolName));
+
+        private T Use<T>(string? computerName, string poolName, string operation, bool poolRequired, Func<object?, T> withPool, Func<T> withAppCmd)
+        {
+            ServiceControlManagerAdapter.RequireWindows("Application pool control");
+            var remote = !ServiceErrors.IsLocal(computerName);
+            IDisposable serverManager;
+            try
+            {
+                serverManager = remote ? OpenRemote(computerName!) : WebAdministrationLoader.CreateServerManager();
+            }
+            catch (WsusRemediationException ex) when (!remote && ex.ErrorId == "IisManagementUnavailable" && File.Exists(AppCmdPath))
+            {
+                FallbackReason = ex.Message;
+                return withAppCmd();
+            }
+
+            using (serverManager)
+            {
+                try
+                {
+                    var pools = LateBound.Get(serverManager, "ApplicationPools")!;
+                    var pool = LateBound.Index(pools, poolName);
+                    if (pool is null && poolRequired)
+                    {
+                        throw NotFound(computerName, poolName);
+                    }
+
+                    return withPool(pool);
+                }
+                catch (COMException ex)
+                {
+                    throw ComError(ex, computerName, poolName, operation);
+                }
+                catch (UnauthorizedAccessException ex)
+                {
+                    throw Denied(computerName, poolName, operation, ex);
+                }
+            }
+        }
+
+        private static AppPoolInfo ReadPool(object pool, string poolName)
+        {
+            AppPoolState state;
+            try
+            {
+                state = (AppPoolState)Convert.ToInt32(LateBound.Get(pool, "State"), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (COMException)
+            {
+                // The runtime state comes from WAS; while WAS is down only the configuration is readable.
+                state = AppPoolState.Unknown;
+            }
+
+            var autoStart = LateBound.GetOrNull(pool, "AutoStart") as bool?;
+            var failure = LateBound.GetOrNull(pool, "Failure");
+            var rapidFail = failure is null ? null : LateBound.GetOrNull(failure, "RapidFailProtection") as bool?;
+            return new AppPoolInfo(LateBound.GetOrNull(pool, "Name") as string ?? poolName, state, autoStart, rapidFail);
+        }
+
+        private static object? Control(object? pool, string? computerName, string poolName, string method)
+        {
+            try
+            {
+                LateBound.Call(pool!, method);
+            }
+            catch (COMException ex) when ((ex.HResult & 0xFFFF) == AlreadyRunning || (ex.HResult & 0xFFFF) == NotActive)
+            {
+                // Starting a started pool or stopping a stopped one: already where the caller wants it.
+            }
+
+            return null;
+        }
+
+        private static IDisposable OpenRemote(string computerName)
+        {
+            // The ServerManager type comes from the local inetsrv copy; OpenRemote talks DCOM to the server.
+            Type type;
+            using (var local = WebAdministrationLoader.CreateServerManager())
+            {
+                type = local.GetType();
+            }
+
+            try
+            {
+                return (IDisposable)(type.InvokeMember("OpenRemote", BindingFlags.InvokeMethod | BindingFlags.Public | BindingFlags.Static, null, null, new object[] { computerName }, System.Globalization.CultureInfo.InvariantCulture)
+                    ?? throw new InvalidOperationException("OpenRemote returned nothing."));
+            }
+            catch (Exception ex) when (ex is TargetInvocationException || ex is InvalidOperationException || ex is COMException || ex is UnauthorizedAccessException)
+            {
+                var inner = (ex as TargetInvocationException)?.InnerException ?? ex;
+                if (inner is COMException com && ServiceErrors.IsUnreachable(com.HResult & 0xFFFF))
+                {
+                    throw ServiceErrors.FromWin32(com.HResult & 0xFFFF, computerName, null, "open IIS on", com.Message);
+                }
+
+                throw new WsusRemediationException(
+                    "RemotePoolControlUnavailable",
+                    EngineErrorKind.ResourceUnavailable,
+                    $"IIS on {computerName} could not be opened remotely ({inner.Message}). Microsoft.Web.Administration reaches other computers over DCOM, which works in Windows PowerShell 5.1 only.",
+                    computerName,
+                    inner)
+                {
+                    RecommendedAction = $"Run the command on {computerName} (Invoke-Command -ComputerName {computerName} {{ Restart-WsusPool }}), or from Windows PowerShell 5.1.",
+                };
+            }
+        }
+
+        private static string AppCmdPath => Path.Combine(WindowsPlatform.InetsrvFolder, "appcmd.exe");
+
+        private static AppPoolInfo? AppCmdGet(string poolName)
+        {
+            var (exitCode, output) = RunAppCmd("list", "apppool", $"/name:{poolName}", "/xml");
+            var pools = AppCmdOutput.ParsePools(ExtractXml(output));
+            var pool = pools.FirstOrDefault(p => string.Equals(p.Name, poolName, StringComparison.OrdinalIgnoreCase));
+            if (pool is null && exitCode != 0 && AppCmdOutput.ErrorHResult(output) is int hr)
+            {
+                throw AppCmdError(hr, poolName, "read", output);
+            }
+
+            return pool;
+        }
+
+        private static object? AppCmdControl(string verb, string poolName)
+        {
+            var (exitCode, output) = RunAppCmd(verb, "apppool", $"/apppool.name:{poolName}");
+            if (exitCode != 0)
+            {
+                var hr = AppCmdOutput.ErrorHResult(output);
+                if (hr is int code && ((code & 0xFFFF) == AlreadyRunning || (code & 0xFFFF) == NotActive))
+                {
+                    return null;
+                }
+
+                throw AppCmdError(hr ?? 0, poolName, verb, output);
+            }
+
+            return null;
+        }
+
+        private static string ExtractXml(string output)
+        {
+            var start = output.IndexOf("<", StringComparison.Ordinal);
+            return start < 0 ? string.Empty : output.Substring(start);
+        }
+
+        private static (int ExitCode, string Output) RunAppCmd(params string[] arguments)
+        {
+            var info = new ProcessStartInfo(AppCmdPath, string.Join(" ", arguments.Select(Quote)))
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                CreateNoWindow = true,
+                StandardOutputEncoding = Encoding.UTF8,
+            };
+            using var process = Process.Start(info) ?? throw new WsusRemediationException("AppCmdFailed", EngineErrorKind.NotInstalled, $"{AppCmdPath} could not be started.", AppCmdPath);
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit((int)AppCmdTimeout.TotalMilliseconds))
+            {
+                try
+                {
+                    process.Kill();
+                }
+                catch (InvalidOperationException)
+                {
+                    // It ended meanwhile.
+                }
+
+                throw new WsusRemediationException("AppCmdTimeout", EngineErrorKind.OperationTimeout, $"appcmd.exe {string.Join(" ", arguments)} did not finish within {AppCmdTimeout.TotalSeconds:0} seconds.", AppCmdPath);
+            }
+
+            return (process.ExitCode, stdout.Result + stderr.Result);
+        }
+
+        private static string Quote(string argument) => argument.IndexOf(' ') >= 0 ? "\"" + argument + "\"" : argument;
+
+        private static WsusRemediationException AppCmdError(int hresult, string poolName, string operation, string output)
+        {
+            var code = hresult & 0xFFFF;
+            if (code == ServiceErrors.AccessDenied)
+            {
+                return Denied(null, poolName, operation, null);
+            }
+
+            return new WsusRemediationException(
+                "PoolControlFailed",
+                EngineErrorKind.NotSpecified,
+                $"appcmd.exe could not {operation} application pool '{poolName}': {output.Trim()}",
+                poolName);
+        }
+
+        private static WsusRemediationException ComError(COMException ex, string? computerName, string poolName, string operation)
+        {
+            var code = ex.HResult & 0xFFFF;
+            if (code == ServiceErrors.AccessDenied)
+            {
+                return Denied(computerName, poolName, operation, ex);
+            }
+
+            if (ServiceErrors.IsUnreachable(code))
+            {
+                return ServiceErrors.FromWin32(code, computerName, null, $"{operation} application pool '{poolName}' on", ex.Message);
+            }
+
+            return new WsusRemediationException(
+                "PoolControlFailed",
+                EngineErrorKind.NotSpecified,
+                $"Could not {operation} application pool '{poolName}' on {ServiceErrors.DisplayComputer(computerName)}: {ex.Message} (0x{ex.HResult:X8}).",
+                poolName,
+                ex)
+            {
+                RecommendedAction = "Check that WAS and W3SVC run (Get-WsusServiceStatus) and look in the System log for WAS events.",
+            };
+        }
+
+        private static WsusRemediationException Denied(string? computerName, string poolName, string operation, Exception? inner) =>
+            new WsusRemediationException(
+                "PoolAccessDenied",
+                EngineErrorKind.PermissionDenied,
+                $"Access denied: could not {operation} application pool '{poolName}' on {ServiceErrors.DisplayComputer(computerName)}.",
+                poolName,
+                inner)
+            {
+                RecommendedAction = "Run PowerShell as Administrator (elevated); IIS configuration and pool control need it.",
+            };
+
+        private static WsusRemediationException NotFound(string? computerName, string poolName) =>
+            new WsusRemediationException(
+                "PoolNotFound",
+                EngineErrorKind.ObjectNotFound,
+                $"IIS on {ServiceErrors.DisplayComputer(computerName)} has no application pool named '{poolName}'.",
+                poolName);
+    }
+}
