@@ -50,6 +50,19 @@ namespace WsusRemediation.Engine.Iis
             var computer = Scm(computerName);
             var shownComputer = computer ?? Environment.MachineName;
             var before = GetPool(computerName, poolName);
+            if (before.State == AppPoolState.Unknown)
+            {
+                // IIS reads a pool's run state from WAS; Unknown means WAS is down and nothing can start the pool.
+                throw new WsusRemediationException(
+                    "PoolStateUnknown",
+                    EngineErrorKind.ResourceUnavailable,
+                    $"The state of application pool '{poolName}' on {ServiceErrors.DisplayComputer(computer)} cannot be read: the Windows Process Activation Service (WAS) is probably not running.",
+                    poolName)
+                {
+                    RecommendedAction = "Start WAS and W3SVC first (Restart-IisService), then run Restart-WsusPool again.",
+                };
+            }
+
             var wasStopped = before.State == AppPoolState.Stopped;
             var action = wasStopped ? "Start application pool (it is Stopped)" : "Restart application pool (stop, then start)";
             if (shouldProcess is not null && !shouldProcess($"{poolName} on {shownComputer}", action))
@@ -65,7 +78,7 @@ namespace WsusRemediation.Engine.Iis
                 state = WaitFor(computer, poolName, AppPoolState.Started, StartTimeout, progress, cancellationToken);
             }
 
-            if (state == AppPoolState.Started || state == AppPoolState.Unknown)
+            if (state == AppPoolState.Started)
             {
                 verbose?.Invoke($"Stopping {poolName} on {shownComputer} (at most {StopTimeout.TotalSeconds:0} s).");
                 _pools.StopPool(computer, poolName);

@@ -1,0 +1,152 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using WsusRemediation.Engine.Common;
+using WsusRemediation.Engine.Iis;
+using WsusRemediation.Engine.Tests.Common;
+using WsusRemediation.Engine.Tests.Simulation;
+using Xunit;
+
+namespace WsusRemediation.Engine.Tests.Iis;
+
+/// <summary>Restart-WsusPool's engine path on the simulated site server's IIS.</summary>
+public class PoolRestartScenarioTests
+{
+    private readonly VirtualClock _clock = new();
+    private readonly SimulatedSiteServer _server;
+    private readonly AppPoolRestarter _restarter;
+
+    public PoolRestartScenarioTests()
+    {
+        _server = SimulatedSiteServer.Typical(_clock);
+        _restarter = new AppPoolRestarter(_server, _clock) { StopTimeout = TimeSpan.FromSeconds(30), StartTimeout = TimeSpan.FromSeconds(30) };
+    }
+
+    private WsusPoolState Restart(string pool = "WsusPool", Func<string, string, bool>? shouldProcess = null, Action<WaitProgress>? progress = null) =>
+        _restarter.Restart(null, pool, shouldProcess, null, progress, CancellationToken.None);
+
+    [Fact]
+    public void A_started_pool_is_stopped_waited_for_started_and_waited_for()
+    {
+        var result = Restart();
+
+        Assert.Equal(new[] { "stop pool WsusPool", "start pool WsusPool" }, _server.ControlLog);
+        Assert.Equal(PoolAction.Restarted, result.Action);
+        Assert.Equal(AppPoolState.Started, result.StateBefore);
+        Assert.Equal(AppPoolState.Started, result.State);
+        Assert.False(result.WasStopped);
+        Assert.Equal("WsusPool", result.PoolName);
+        Assert.Equal(Environment.MachineName, result.ComputerName);
+        Assert.InRange(result.Duration.TotalSeconds, 4, 5); // 3 s to stop, 1 s to start, polled every 0.5 s
+    }
+
+    [Fact]
+    public void A_pool_disabled_by_rapid_fail_protection_is_started_and_the_result_says_it_had_been_stopped()
+    {
+        _server.ScheduleCrashes("WsusPool", 5, TimeSpan.FromSeconds(40));
+        _clock.Advance(TimeSpan.FromMinutes(4));
+        Assert.True(_server.Pool("WsusPool").DisabledByRapidFail);
+
+        var result = Restart();
+
+        Assert.Equal(PoolAction.Started, result.Action);
+        Assert.True(result.WasStopped);
+        Assert.Equal(AppPoolState.Stopped, result.StateBefore);
+        Assert.Equal(AppPoolState.Started, result.State);
+        Assert.Contains("rapid-fail protection", result.Message, StringComparison.Ordinal);
+        Assert.Contains("5002", result.Message, StringComparison.Ordinal);
+        Assert.Equal(new[] { "start pool WsusPool" }, _server.ControlLog);
+        Assert.True(result.RapidFailProtection);
+    }
+
+    [Fact]
+    public void Crashes_below_the_limit_or_spread_over_more_than_the_interval_leave_the_pool_started()
+    {
+        _server.ScheduleCrashes("WsusPool", 4, TimeSpan.FromSeconds(30));
+        _clock.Advance(TimeSpan.FromMinutes(3));
+        Assert.Equal(AppPoolState.Started, _server.Pool("WsusPool").State);
+
+        _server.ScheduleCrashes("DefaultAppPool", 10, TimeSpan.FromMinutes(2));
+        _clock.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal(AppPoolState.Started, _server.Pool("DefaultAppPool").State);
+    }
+
+    [Fact]
+    public void A_pool_that_will_not_stop_is_a_timeout_error()
+    {
+        _server.Pool("WsusPool").HangsOnStop = true;
+
+        var error = Assert.Throws<WsusRemediationException>(() => Restart());
+
+        Assert.Equal("PoolStopTimeout", error.ErrorId);
+        Assert.Equal(EngineErrorKind.OperationTimeout, error.Kind);
+        Assert.Equal(TimeSpan.FromSeconds(30), _clock.TotalDelayed);
+    }
+
+    [Fact]
+    public void A_missing_pool_is_not_found()
+    {
+        var error = Assert.Throws<WsusRemediationException>(() => Restart("WsusPol"));
+
+        Assert.Equal("PoolNotFound", error.ErrorId);
+        Assert.Equal(EngineErrorKind.ObjectNotFound, error.Kind);
+        Assert.Empty(_server.ControlLog);
+    }
+
+    [Fact]
+    public void Declined_changes_nothing_and_says_so()
+    {
+        var asked = new List<string>();
+
+        var result = Restart(shouldProcess: (target, action) => { asked.Add($"{action} | {target}"); return false; });
+
+        Assert.Equal(PoolAction.Declined, result.Action);
+        Assert.Empty(_server.ControlLog);
+        Assert.Equal($"Restart application pool (stop, then start) | WsusPool on {Environment.MachineName}", Assert.Single(asked));
+    }
+
+    [Fact]
+    public void Waits_report_progress_and_complete()
+    {
+        var reports = new List<WaitProgress>();
+
+        Restart(progress: reports.Add);
+
+        Assert.Contains(reports, r => r.Activity == "Stopping WsusPool" && r.Status.Contains("Stopping", StringComparison.Ordinal));
+        Assert.Equal(2, reports.FindAll(r => r.Completed).Count);
+    }
+
+    [Fact]
+    public void Ctrl_C_stops_the_wait_at_once()
+    {
+        _server.Pool("WsusPool").HangsOnStop = true;
+        using var cts = new CancellationTokenSource();
+        _clock.OnDelay = c => { if (c.TotalDelayed >= TimeSpan.FromSeconds(2)) { cts.Cancel(); } };
+
+        Assert.ThrowsAny<OperationCanceledException>(() => _restarter.Restart(null, "WsusPool", null, null, null, cts.Token));
+        Assert.Equal(TimeSpan.FromSeconds(2), _clock.TotalDelayed);
+    }
+
+    [Fact]
+    public void Without_WAS_the_pool_state_is_unknown_and_nothing_is_tried()
+    {
+        _server.SetServiceState("WAS", Engine.Services.ServiceState.Stopped);
+
+        var error = Assert.Throws<WsusRemediationException>(() => Restart());
+
+        Assert.Equal("PoolStateUnknown", error.ErrorId);
+        Assert.Contains("Windows Process Activation Service", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Restart-IisService", error.RecommendedAction, StringComparison.Ordinal);
+        Assert.Empty(_server.ControlLog);
+    }
+
+    [Fact]
+    public void An_unreachable_server_is_a_connection_error()
+    {
+        _server.Reachable = false;
+
+        var error = Assert.Throws<WsusRemediationException>(() => _restarter.Restart("SITE01", "WsusPool", null, null, null, CancellationToken.None));
+
+        Assert.Equal("ComputerUnreachable", error.ErrorId);
+    }
+}
