@@ -18,15 +18,21 @@
         'Get-WsusPoolTuning'
         'Set-WsusPoolTuning'
         'Test-WsusPoolTuning'
+        'Get-WsusServiceStatus'
+        'Restart-IisService'
+        'Restart-SmsService'
+        'Restart-WsusPool'
     )
     VariablesToExport    = @()
-    AliasesToExport      = @()
+    AliasesToExport      = @(
+        'Restart-SmsServices'
+    )
     PrivateData          = @{
         PSData = @{
             Tags         = @('WSUS', 'MECM', 'ConfigMgr', 'SCCM', 'IIS', 'WsusPool', 'Synchronization', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows')
             ProjectUri   = 'https://github.com/wsusremediation/WsusRemediation'
             LicenseUri   = 'https://github.com/wsusremediation/WsusRemediation/blob/main/LICENSE'
-            ReleaseNotes = 'First release: WsusPool tuning (Get/Set/Test-WsusPoolTuning).'
+            ReleaseNotes = 'First release: WsusPool tuning (Get/Set/Test-WsusPoolTuning); service and pool control (Restart-WsusPool, Restart-IisService, Restart-SmsService, Get-WsusServiceStatus).'
         }
     }
 }

@@ -20,7 +20,7 @@ namespace WsusRemediation.Engine.Services
         /// <summary>The computer.</summary>
         public string ComputerName { get; init; } = string.Empty;
 
-        /// <summary>The service or pool name (binds to Restart-WsusPool's -PoolName through PoolName).</summary>
+        /// <summary>The service or pool name; a pool row pipes into Restart-WsusPool (its -PoolName has the alias Name).</summary>
         public string Name { get; init; } = string.Empty;
 
         /// <summary>The display name.</summary>
@@ -46,9 +46,6 @@ namespace WsusRemediation.Engine.Services
 
         /// <summary>What is wrong, or why it matters.</summary>
         public string Note { get; init; } = string.Empty;
-
-        /// <summary>The pool name for pool rows (null for services), so a pool row pipes into Restart-WsusPool.</summary>
-        public string? PoolName { get; init; }
     }
 
     /// <summary>Reads the services that matter (and the WSUS pool) without changing anything.</summary>
@@ -179,7 +176,6 @@ namespace WsusRemediation.Engine.Services
                 StartType = startType,
                 Healthy = healthy,
                 Note = note,
-                PoolName = poolName,
             };
     }
 }

@@ -30,7 +30,6 @@ public class SiteServiceInspectorTests
         Assert.Equal(SiteComponentKind.ApplicationPool, pool.Kind);
         Assert.Equal("Started", pool.Status);
         Assert.Equal("AutoStart", pool.StartType);
-        Assert.Equal("WsusPool", pool.PoolName);
         Assert.True(pool.Healthy);
     }
 

@@ -1,0 +1,74 @@
+using System;
+using System.Management.Automation;
+using WsusRemediation.Common;
+using WsusRemediation.Engine.Common;
+using WsusRemediation.Engine.Iis;
+using WsusRemediation.Engine.Windows;
+
+namespace WsusRemediation.Commands
+{
+    /// <summary>
+    /// Stops the WSUS application pool, waits until it is Stopped, starts it and waits until it is
+    /// Started. A pool found Stopped (as rapid-fail protection leaves it) is started and reported.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Restart, "WsusPool", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(WsusPoolState))]
+    public sealed class RestartWsusPoolCommand : WsusRemediationCmdlet
+    {
+        /// <summary>The pools to restart.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Name")]
+        [ValidateNotNullOrEmpty]
+        public string[] PoolName { get; set; } = { AppPoolRestarter.DefaultPoolName };
+
+        /// <summary>The computers; this computer when omitted.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("CN", "PSComputerName")]
+        public string[]? ComputerName { get; set; }
+
+        /// <summary>The most the stop and the start may each take, in seconds.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSeconds { get; set; } = 90;
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            var restarter = new AppPoolRestarter(new AppPoolControlAdapter(), SystemClock.Instance)
+            {
+                StopTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
+                StartTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
+            };
+
+            foreach (var computer in ServiceCmdletSupport.Computers(ComputerName))
+            {
+                foreach (var pool in PoolName)
+                {
+                    try
+                    {
+                        var state = restarter.Restart(computer, pool, ShouldProcess, WriteVerbose, p => WriteWaitProgress(ServiceCmdletSupport.WaitProgressId, p), CancellationToken);
+                        if (state.Action == PoolAction.Declined)
+                        {
+                            continue;
+                        }
+
+                        if (state.WasStopped)
+                        {
+                            WriteWarning(state.Message);
+                        }
+
+                        WriteObject(state);
+                    }
+                    catch (WsusRemediationException ex) when (ServiceCmdletSupport.IsCommandWide(ex))
+                    {
+                        ThrowEngineError(ex);
+                    }
+                    catch (WsusRemediationException ex)
+                    {
+                        WriteEngineError(ex);
+                    }
+                }
+            }
+        }
+    }
+}
