@@ -149,7 +149,7 @@ namespace WsusRemediation.Engine.Windows
 
         private static AppPoolInfo? AppCmdGet(string poolName)
         {
-            var (exitCode, output) = RunAppCmd("list", "apppool", $"/name:{poolName}", "/xml");
+            var (exitCode, output) = RunAppCmd("list", "apppool", $"/apppool.name:{poolName}", "/xml");
             var pools = AppCmdOutput.ParsePools(ExtractXml(output));
             var pool = pools.FirstOrDefault(p => string.Equals(p.Name, poolName, StringComparison.OrdinalIgnoreCase));
             if (pool is null && exitCode != 0 && AppCmdOutput.ErrorHResult(output) is int hr)

@@ -84,6 +84,20 @@ public class SmsRestartScenarioTests
     }
 
     [Fact]
+    public void A_stopped_SMS_EXECUTIVE_as_in_the_guides_symptoms_is_started_not_restarted()
+    {
+        _server.SetServiceState("SMS_EXECUTIVE", ServiceState.Stopped);
+
+        var outcome = Run();
+
+        Assert.True(outcome.Succeeded);
+        Assert.Equal(ServiceAction.Started, Result(outcome, "SMS_EXECUTIVE").Action);
+        Assert.Equal(ServiceState.Stopped, Result(outcome, "SMS_EXECUTIVE").StatusBefore);
+        Assert.Equal(ServiceState.Running, Result(outcome, "SMS_EXECUTIVE").StatusAfter);
+        Assert.DoesNotContain("stop SMS_EXECUTIVE", _server.ControlLog);
+    }
+
+    [Fact]
     public void Bits_found_stopped_with_start_type_manual_is_started()
     {
         var outcome = Run(includeBits: true);

@@ -1,0 +1,38 @@
+using System;
+using WsusRemediation.Engine.Common;
+using WsusRemediation.Engine.Windows;
+using Xunit;
+
+namespace WsusRemediation.Engine.Tests.Windows;
+
+/// <summary>Off Windows the live adapters end in one clear error, never a PlatformNotSupportedException or a DllNotFoundException.</summary>
+public class ServiceAdaptersOffWindowsTests
+{
+    public static TheoryData<string, Action> LiveCalls => new()
+    {
+        { "query a service", () => new ServiceControlManagerAdapter().GetService(null, "W3SVC") },
+        { "start a service", () => new ServiceControlManagerAdapter().StartService("SITE01", "SMS_EXECUTIVE") },
+        { "stop a service", () => new ServiceControlManagerAdapter().StopService(null, "WsusService") },
+        { "read a pool", () => new AppPoolControlAdapter().GetPool(null, "WsusPool") },
+        { "start a pool", () => new AppPoolControlAdapter().StartPool(null, "WsusPool") },
+        { "stop a remote pool", () => new AppPoolControlAdapter().StopPool("SITE01", "WsusPool") },
+    };
+
+    [Theory]
+    [MemberData(nameof(LiveCalls))]
+    public void A_live_call_off_Windows_says_it_needs_Windows(string what, Action call)
+    {
+        if (WindowsPlatform.IsWindows)
+        {
+            return; // on Windows these would touch the real machine
+        }
+
+        var error = Assert.Throws<WsusRemediationException>(call);
+
+        Assert.Equal("LiveAccessRequiresWindows", error.ErrorId);
+        Assert.Equal(EngineErrorKind.NotInstalled, error.Kind);
+        Assert.Contains("needs Windows", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(error.RecommendedAction);
+        Assert.False(string.IsNullOrEmpty(what));
+    }
+}
