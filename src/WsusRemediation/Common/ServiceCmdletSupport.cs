@@ -36,7 +36,7 @@ namespace WsusRemediation.Common
             var parts = new List<string>();
             foreach (var service in plan.Services)
             {
-                parts.Add(service.Present ? $"{service.Name} ({service.StateBefore}, {service.StartType}) → {service.Action}" : $"{service.Name} not installed");
+                parts.Add(service.Present ? $"{service.Name} ({service.StateBefore}, {service.StartType}) -> {service.Action}" : $"{service.Name} not installed");
             }
 
             return $"Plan on {plan.ComputerName}: " + string.Join("; ", parts) + ".";
