@@ -166,7 +166,7 @@ namespace WsusRemediation.Commands
 
             if (PassThru)
             {
-                WriteObject(PoolTuningService.Read(document, name, Profile ?? PoolTuningProfileName.Recommended, DisplayComputerName, null));
+                WriteObject(PoolTuningService.Read(document, name, Profile ?? PoolTuningProfileName.Recommended, DisplayComputerName, LiveState(name)));
             }
 
             return document;

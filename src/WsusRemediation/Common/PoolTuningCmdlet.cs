@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using WsusRemediation.Engine.Common;
+using WsusRemediation.Engine.Iis;
 using WsusRemediation.Engine.PoolTuning;
+using WsusRemediation.Engine.Windows;
 
 namespace WsusRemediation.Common
 {
@@ -29,6 +31,8 @@ namespace WsusRemediation.Common
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("CN", "PSComputerName")]
         public string? ComputerName { get; set; }
+
+        private readonly IAppPoolControl _pools = new AppPoolControlAdapter();
 
         /// <summary>The engine service.</summary>
         protected PoolTuningService Service { get; } = new PoolTuningService(PhysicalFileStore.Instance, SystemClock.Instance);
@@ -71,7 +75,7 @@ namespace WsusRemediation.Common
                 WsusPoolTuning tuning;
                 try
                 {
-                    tuning = PoolTuningService.Read(document, name, profile, DisplayComputerName, null);
+                    tuning = PoolTuningService.Read(document, name, profile, DisplayComputerName, LiveState(name));
                 }
                 catch (WsusRemediationException ex)
                 {
@@ -81,6 +85,26 @@ namespace WsusRemediation.Common
                 }
 
                 yield return tuning;
+            }
+        }
+
+        /// <summary>The pool's state from IIS when working live; a file read offline has none.</summary>
+        protected string? LiveState(string poolName)
+        {
+            if (!string.IsNullOrEmpty(ConfigurationPath))
+            {
+                return null;
+            }
+
+            try
+            {
+                return _pools.GetPool(ComputerName, poolName)?.State.ToString();
+            }
+            catch (WsusRemediationException ex)
+            {
+                // The settings are still worth showing when IIS cannot tell the state.
+                WriteVerbose($"The state of {poolName} could not be read: {ex.Message}");
+                return AppPoolState.Unknown.ToString();
             }
         }
     }
