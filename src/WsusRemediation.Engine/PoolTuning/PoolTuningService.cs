@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using WsusRemediation.Engine.Common;
+using WsusRemediation.Engine.Services;
 using WsusRemediation.Engine.Windows;
 
 namespace WsusRemediation.Engine.PoolTuning
@@ -45,7 +46,7 @@ namespace WsusRemediation.Engine.PoolTuning
             }
 
             WindowsPlatform.RequireWindows("Reading the live IIS configuration", "-ConfigurationPath");
-            if (IsLocal(computerName))
+            if (ServiceErrors.IsLocal(computerName))
             {
                 var local = WindowsPlatform.ApplicationHostConfigPath;
                 if (!_files.FileExists(local))
@@ -74,13 +75,6 @@ namespace WsusRemediation.Engine.PoolTuning
 
             return remote;
         }
-
-        /// <summary>True for no name, ".", "localhost" or this computer's name.</summary>
-        public static bool IsLocal(string? computerName) =>
-            string.IsNullOrEmpty(computerName)
-            || computerName == "."
-            || string.Equals(computerName, "localhost", StringComparison.OrdinalIgnoreCase)
-            || string.Equals(computerName, Environment.MachineName, StringComparison.OrdinalIgnoreCase);
 
         /// <summary>Reads and parses the configuration file.</summary>
         public ApplicationHostDocument Load(string path)
