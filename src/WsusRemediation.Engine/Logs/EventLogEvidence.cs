@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using System.Threading;
+
+namespace WsusRemediation.Engine.Logs
+{
+    /// <summary>The live event log, as the engine needs it: event XML for a channel and an XPath filter.</summary>
+    public interface IEventLogSource
+    {
+        /// <summary>Returns each matching event's XML (the EvtRender/ToXml shape), oldest first.</summary>
+        IEnumerable<string> Query(string channel, string xpath, CancellationToken cancellationToken);
+    }
+
+    /// <summary>One event log query: a channel and its XPath filter.</summary>
+    public sealed class EventLogQuery
+    {
+        /// <summary>Creates a query.</summary>
+        public EventLogQuery(string channel, string xpath)
+        {
+            Channel = channel;
+            XPath = xpath;
+        }
+
+        /// <summary>The channel (System, Application).</summary>
+        public string Channel { get; }
+
+        /// <summary>The XPath filter.</summary>
+        public string XPath { get; }
+    }
+
+    /// <summary>Reads the events the catalog knows from the live event log, so only those are read.</summary>
+    public static class EventLogEvidence
+    {
+        private static readonly Dictionary<string, string> ChannelOfProvider = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Microsoft-Windows-WAS"] = "System",
+            ["Microsoft-Windows-IIS-W3SVC"] = "System",
+            ["Microsoft-Windows-IIS-W3SVC-WP"] = "System",
+            ["Application Error"] = "Application",
+            ["Windows Server Update Services"] = "Application",
+        };
+
+        /// <summary>The queries for every event in <see cref="EvidenceCatalog.KnownEvents"/>, grouped by channel.</summary>
+        public static IReadOnlyList<EventLogQuery> KnownEventQueries(DateTimeOffset? since)
+        {
+            return EvidenceCatalog.KnownEvents
+                .GroupBy(e => ChannelOfProvider.TryGetValue(e.Provider, out var channel) ? channel : "Application", StringComparer.OrdinalIgnoreCase)
+                .Select(channel => new EventLogQuery(
+                    channel.Key,
+                    BuildXPath(channel.GroupBy(e => e.Provider, StringComparer.OrdinalIgnoreCase).Select(p => (p.Key, (IEnumerable<int>)p.Select(e => e.EventId).Distinct().ToList())), since)))
+                .ToList();
+        }
+
+        /// <summary>
+        /// Builds <c>*[System[((Provider[@Name='A'] and (EventID=1 or EventID=2)) or (...)) and TimeCreated[@SystemTime&gt;='...']]]</c>.
+        /// </summary>
+        public static string BuildXPath(IEnumerable<(string Provider, IEnumerable<int> EventIds)> providers, DateTimeOffset? since)
+        {
+            if (providers is null)
+            {
+                throw new ArgumentNullException(nameof(providers));
+            }
+
+            var clauses = new List<string>();
+            foreach (var (provider, ids) in providers)
+            {
+                var idList = string.Join(" or ", ids.Select(id => "EventID=" + id.ToString(CultureInfo.InvariantCulture)));
+                clauses.Add($"(Provider[@Name='{provider.Replace("'", string.Empty)}'] and ({idList}))");
+            }
+
+            var text = new StringBuilder("*[System[");
+            text.Append('(').Append(string.Join(" or ", clauses)).Append(')');
+            if (since.HasValue)
+            {
+                text.Append(" and TimeCreated[@SystemTime>='")
+                    .Append(since.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture))
+                    .Append("']");
+            }
+
+            return text.Append("]]").ToString();
+        }
+
+        /// <summary>Reads the known events from the source, parsed like an exported file; the entry's File is the channel.</summary>
+        public static IEnumerable<LogEntry> Read(IEventLogSource source, DateTimeOffset? since, LogFilter? filter, LogReadSummary? summary, CancellationToken cancellationToken)
+        {
+            if (source is null)
+            {
+                throw new ArgumentNullException(nameof(source));
+            }
+
+            return ReadIterator(source, since, filter, summary ?? new LogReadSummary(), cancellationToken);
+        }
+
+        private static IEnumerable<LogEntry> ReadIterator(IEventLogSource source, DateTimeOffset? since, LogFilter? filter, LogReadSummary summary, CancellationToken cancellationToken)
+        {
+            foreach (var query in KnownEventQueries(since))
+            {
+                var context = new ParseContext("EventLog:" + query.Channel, summary);
+                summary.AddFile(context.File);
+                long index = 0;
+                foreach (var xml in source.Query(query.Channel, query.XPath, cancellationToken))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    index++;
+                    EventXmlParser.ParseEvent(xml, context.File, index, context);
+                    foreach (var entry in context.Output)
+                    {
+                        summary.EntriesRead++;
+                        if (filter is null || filter.Matches(entry))
+                        {
+                            summary.EntriesReturned++;
+                            yield return entry;
+                        }
+                    }
+
+                    context.Output.Clear();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,387 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Xml;
+
+namespace WsusRemediation.Engine.Logs
+{
+    /// <summary>
+    /// Windows event XML, the shape of <c>EventRecord.ToXml()</c> and <c>wevtutil qe /f:xml</c>. A file may
+    /// hold many <c>&lt;Event&gt;</c> elements, concatenated or wrapped in a root element; each is cut out
+    /// of the text and parsed on its own, so one damaged event does not stop the rest.
+    /// </summary>
+    internal sealed class EventXmlParser
+    {
+        private const string EndTag = "</Event>";
+
+        private static readonly XmlReaderSettings Settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+            ConformanceLevel = ConformanceLevel.Fragment,
+        };
+
+        private readonly TextReader _reader;
+        private readonly ParseContext _context;
+        private readonly char[] _buffer = new char[1 << 16];
+        private int _pos;
+        private int _end;
+        private bool _eof;
+        private long _line = 1;
+
+        public EventXmlParser(TextReader reader, ParseContext context)
+        {
+            _reader = reader;
+            _context = context;
+        }
+
+        /// <summary>Parses the text, yielding after each event so the caller can hand entries on at once.</summary>
+        public IEnumerable<bool> Run()
+        {
+            StringBuilder? chunk = null;
+            long chunkLine = 0;
+            while (true)
+            {
+                if (_pos >= _end && !Fill())
+                {
+                    break;
+                }
+
+                var lt = Array.IndexOf(_buffer, '<', _pos, _end - _pos);
+                if (lt < 0)
+                {
+                    Consume(chunk, _end);
+                    continue;
+                }
+
+                if (_end - lt < EndTag.Length && !_eof)
+                {
+                    Consume(chunk, lt);
+                    Fill();
+                    continue;
+                }
+
+                if (IsEventStart(lt))
+                {
+                    if (chunk is not null)
+                    {
+                        _context.Skip(chunkLine, "event truncated (no </Event> before the next event)");
+                    }
+
+                    Consume(null, lt);
+                    chunk = new StringBuilder(4096);
+                    chunkLine = _line;
+                    Consume(chunk, lt + 1);
+                    continue;
+                }
+
+                if (chunk is not null && Chars.StartsWith(_buffer, lt, _end, EndTag))
+                {
+                    Consume(chunk, lt + EndTag.Length);
+                    ParseEvent(chunk.ToString(), _context.File, chunkLine, _context);
+                    chunk = null;
+                    yield return true;
+                    continue;
+                }
+
+                Consume(chunk, lt + 1);
+                if (chunk is not null && chunk.Length > Chars.MaxRecordChars)
+                {
+                    _context.Skip(chunkLine, "event too long or not terminated");
+                    chunk = null;
+                }
+            }
+
+            if (chunk is not null)
+            {
+                _context.Skip(chunkLine, "event truncated at end of file");
+            }
+        }
+
+        /// <summary>Parses one event's XML. Returns false (and records a skip) when it is not readable.</summary>
+        public static bool ParseEvent(string xml, string file, long line, ParseContext context)
+        {
+            try
+            {
+                var entry = Build(xml, file, line);
+                if (entry is null)
+                {
+                    context.Skip(line, "event has no System/EventID");
+                    return false;
+                }
+
+                context.Emit(entry);
+                return true;
+            }
+            catch (XmlException ex)
+            {
+                context.Skip(line, "event XML damaged: " + ex.Message);
+                return false;
+            }
+        }
+
+        private static LogEntry? Build(string xml, string file, long line)
+        {
+            string? provider = null, sourceName = null, eventId = null, qualifiers = null, level = null, task = null, keywords = null,
+                recordId = null, channel = null, computer = null, processId = null, threadId = null, userId = null, systemTime = null,
+                rendered = null, binary = null;
+            var data = new List<KeyValuePair<string, string?>>();
+            var dataValues = new List<string>();
+            bool inEventData = false, inUserData = false, inRendering = false;
+            string? current = null;
+            string? dataName = null;
+            StringBuilder? dataText = null;
+            var inData = false;
+
+            using (var reader = XmlReader.Create(new StringReader(xml), Settings))
+            {
+                while (reader.Read())
+                {
+                    switch (reader.NodeType)
+                    {
+                        case XmlNodeType.Element:
+                            current = reader.LocalName;
+                            switch (current)
+                            {
+                                case "Provider":
+                                    provider = reader.GetAttribute("Name");
+                                    sourceName = reader.GetAttribute("EventSourceName");
+                                    break;
+                                case "EventID":
+                                    qualifiers = reader.GetAttribute("Qualifiers");
+                                    break;
+                                case "TimeCreated":
+                                    systemTime = reader.GetAttribute("SystemTime");
+                                    break;
+                                case "Execution":
+                                    processId = reader.GetAttribute("ProcessID");
+                                    threadId = reader.GetAttribute("ThreadID");
+                                    break;
+                                case "Security":
+                                    userId = reader.GetAttribute("UserID");
+                                    break;
+                                case "EventData":
+                                    inEventData = !reader.IsEmptyElement;
+                                    break;
+                                case "UserData":
+                                    inUserData = !reader.IsEmptyElement;
+                                    break;
+                                case "RenderingInfo":
+                                    inRendering = !reader.IsEmptyElement;
+                                    break;
+                                case "Data" when inEventData:
+                                    dataName = reader.GetAttribute("Name");
+                                    dataText = new StringBuilder();
+                                    inData = true;
+                                    if (reader.IsEmptyElement)
+                                    {
+                                        AddData(data, dataValues, dataName, string.Empty);
+                                        inData = false;
+                                    }
+
+                                    break;
+                            }
+
+                            break;
+                        case XmlNodeType.Text:
+                        case XmlNodeType.CDATA:
+                        case XmlNodeType.SignificantWhitespace:
+                        case XmlNodeType.Whitespace:
+                            if (inData)
+                            {
+                                dataText!.Append(reader.Value);
+                                break;
+                            }
+
+                            if (reader.NodeType == XmlNodeType.Whitespace)
+                            {
+                                break;
+                            }
+
+                            switch (current)
+                            {
+                                case "EventID": eventId = reader.Value.Trim(); break;
+                                case "Level": level = reader.Value.Trim(); break;
+                                case "Task": task = reader.Value.Trim(); break;
+                                case "Keywords": keywords = reader.Value.Trim(); break;
+                                case "EventRecordID": recordId = reader.Value.Trim(); break;
+                                case "Channel": channel = reader.Value.Trim(); break;
+                                case "Computer": computer = reader.Value.Trim(); break;
+                                case "Binary" when inEventData: binary = reader.Value.Trim(); break;
+                                case "Message" when inRendering: rendered = reader.Value; break;
+                                default:
+                                    if (inUserData && current is not null)
+                                    {
+                                        AddData(data, dataValues, current, reader.Value);
+                                    }
+
+                                    break;
+                            }
+
+                            break;
+                        case XmlNodeType.EndElement:
+                            switch (reader.LocalName)
+                            {
+                                case "Data" when inData:
+                                    AddData(data, dataValues, dataName, dataText!.ToString());
+                                    inData = false;
+                                    break;
+                                case "EventData": inEventData = false; break;
+                                case "UserData": inUserData = false; break;
+                                case "RenderingInfo": inRendering = false; break;
+                            }
+
+                            current = null;
+                            break;
+                    }
+                }
+            }
+
+            if (eventId is null || !int.TryParse(eventId, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id))
+            {
+                return null;
+            }
+
+            var fields = new List<KeyValuePair<string, string?>>
+            {
+                new KeyValuePair<string, string?>("EventId", eventId),
+                new KeyValuePair<string, string?>("Provider", provider),
+                new KeyValuePair<string, string?>("EventSourceName", sourceName),
+                new KeyValuePair<string, string?>("Qualifiers", qualifiers),
+                new KeyValuePair<string, string?>("Level", level),
+                new KeyValuePair<string, string?>("Task", task),
+                new KeyValuePair<string, string?>("Keywords", keywords),
+                new KeyValuePair<string, string?>("EventRecordId", recordId),
+                new KeyValuePair<string, string?>("Channel", channel),
+                new KeyValuePair<string, string?>("Computer", computer),
+                new KeyValuePair<string, string?>("ProcessId", processId),
+                new KeyValuePair<string, string?>("UserId", userId),
+                new KeyValuePair<string, string?>("Binary", binary),
+            };
+            fields.AddRange(data);
+
+            var component = provider ?? sourceName ?? string.Empty;
+            var message = rendered?.Trim()
+                ?? EvidenceCatalog.RenderKnownEvent(component, id, dataValues)
+                ?? (sourceName is null ? null : EvidenceCatalog.RenderKnownEvent(sourceName, id, dataValues))
+                ?? Describe(id, data);
+
+            var severity = level switch
+            {
+                "1" => LogSeverity.Critical,
+                "2" => LogSeverity.Error,
+                "3" => LogSeverity.Warning,
+                _ => LogSeverity.Information,
+            };
+
+            return new LogEntry(ParseSystemTime(systemTime), severity, component, threadId ?? string.Empty, message, file, line, LogFormat.EventXml, LogFields.Create(fields));
+        }
+
+        private static void AddData(List<KeyValuePair<string, string?>> data, List<string> values, string? name, string value)
+        {
+            values.Add(value);
+            var key = string.IsNullOrEmpty(name) ? "Data" + values.Count.ToString(CultureInfo.InvariantCulture) : name!;
+            data.Add(new KeyValuePair<string, string?>(key, value));
+        }
+
+        private static string Describe(int id, List<KeyValuePair<string, string?>> data)
+        {
+            var text = new StringBuilder("Event ").Append(id.ToString(CultureInfo.InvariantCulture));
+            var separator = ": ";
+            foreach (var item in data)
+            {
+                text.Append(separator).Append(item.Key).Append('=').Append(item.Value);
+                separator = "; ";
+            }
+
+            return text.ToString();
+        }
+
+        /// <summary>Reads <c>2017-06-15T14:27:23.000000000Z</c> (nine fraction digits, more than DateTime.Parse takes).</summary>
+        internal static DateTimeOffset? ParseSystemTime(string? text)
+        {
+            if (string.IsNullOrEmpty(text))
+            {
+                return null;
+            }
+
+            var b = text!.ToCharArray();
+            var i = 0;
+            var end = b.Length;
+            if (!Chars.ReadDigits(b, ref i, end, 4, 4, out var year) || !Chars.Expect(b, ref i, end, '-')
+                || !Chars.ReadDigits(b, ref i, end, 2, 2, out var month) || !Chars.Expect(b, ref i, end, '-')
+                || !Chars.ReadDigits(b, ref i, end, 2, 2, out var day) || !Chars.Expect(b, ref i, end, 'T')
+                || !Chars.ReadClock(b, ref i, end, out var ticks))
+            {
+                return null;
+            }
+
+            var offsetMinutes = 0;
+            if (i < end && (b[i] == '+' || b[i] == '-'))
+            {
+                var sign = b[i] == '-' ? -1 : 1;
+                i++;
+                if (!Chars.ReadDigits(b, ref i, end, 2, 2, out var oh) || !Chars.Expect(b, ref i, end, ':') || !Chars.ReadDigits(b, ref i, end, 2, 2, out var om))
+                {
+                    return null;
+                }
+
+                offsetMinutes = sign * ((oh * 60) + om);
+            }
+
+            // UTC = local - offset; Chars.Utc adds a bias, so pass the offset negated.
+            return Chars.Utc(year, month, day, ticks, -offsetMinutes);
+        }
+
+        private bool IsEventStart(int lt)
+        {
+            if (!Chars.StartsWith(_buffer, lt, _end, "<Event") || lt + 6 >= _end)
+            {
+                return false;
+            }
+
+            var next = _buffer[lt + 6];
+            return next == ' ' || next == '>' || next == '\t' || next == '\r' || next == '\n' || next == '/';
+        }
+
+        private void Consume(StringBuilder? chunk, int upTo)
+        {
+            for (var i = Array.IndexOf(_buffer, '\n', _pos, upTo - _pos); i >= 0; i = Array.IndexOf(_buffer, '\n', i + 1, upTo - i - 1))
+            {
+                _line++;
+            }
+
+            chunk?.Append(_buffer, _pos, upTo - _pos);
+            _pos = upTo;
+        }
+
+        private bool Fill()
+        {
+            if (_eof)
+            {
+                return false;
+            }
+
+            if (_pos > 0)
+            {
+                Array.Copy(_buffer, _pos, _buffer, 0, _end - _pos);
+                _end -= _pos;
+                _pos = 0;
+            }
+
+            var read = _reader.Read(_buffer, _end, _buffer.Length - _end);
+            if (read <= 0)
+            {
+                _eof = true;
+                return _end > _pos;
+            }
+
+            _end += read;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,488 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace WsusRemediation.Engine.Logs
+{
+    /// <summary>How a signature is matched.</summary>
+    public enum SignatureMatch
+    {
+        /// <summary>The message starts with the pattern (case-insensitive).</summary>
+        MessageStartsWith,
+
+        /// <summary>The message contains the pattern (ordinal).</summary>
+        MessageContains,
+
+        /// <summary>The WSUS <c>EventId=</c> of a SoftwareDistribution.log record equals the pattern.</summary>
+        WsusEventId,
+
+        /// <summary>The HTTPERR <c>s-reason</c> equals the pattern.</summary>
+        HttpErrReason,
+
+        /// <summary>The event's provider and id equal the pattern (<c>Provider/Id</c>).</summary>
+        EventId,
+    }
+
+    /// <summary>One known line or event shape, and where it is documented.</summary>
+    public sealed class EvidenceSignature
+    {
+        internal EvidenceSignature(EvidenceKind kind, SignatureMatch match, string pattern, string source, bool inferred = false, bool isCause = false, string? provider = null, int eventId = 0)
+        {
+            Kind = kind;
+            Match = match;
+            Pattern = pattern;
+            Source = source;
+            Inferred = inferred;
+            IsCause = isCause;
+            Provider = provider;
+            EventId = eventId;
+        }
+
+        /// <summary>The meaning given to a matching record.</summary>
+        public EvidenceKind Kind { get; }
+
+        /// <summary>How <see cref="Pattern"/> is compared.</summary>
+        public SignatureMatch Match { get; }
+
+        /// <summary>The text, id or reason matched.</summary>
+        public string Pattern { get; }
+
+        /// <summary>Where the signature is documented (see the project's research notes for the full citation).</summary>
+        public string Source { get; }
+
+        /// <summary>True when the meaning is inferred rather than stated verbatim by the source.</summary>
+        public bool Inferred { get; }
+
+        /// <summary>True for failure reasons: inside a <c>Sync failed</c> line they become <see cref="LogEntry.Cause"/>.</summary>
+        public bool IsCause { get; }
+
+        internal string? Provider { get; }
+
+        internal int EventId { get; }
+
+        /// <inheritdoc />
+        public override string ToString() => $"{Kind}: {Match} '{Pattern}' ({Source})";
+    }
+
+    /// <summary>
+    /// Recognises the lines and events that matter for WSUS/MECM synchronization and gives each a
+    /// <see cref="EvidenceKind"/>. The sources are the Microsoft articles listed in
+    /// shared/research/technical-facts.md §5–6 and anchors-mission.md §5.
+    /// </summary>
+    public static class EvidenceCatalog
+    {
+        private const string Track = "SA track-software-update-synchronization";
+        private const string TroubleSync = "SA troubleshoot-software-update-synchronization";
+        private const string WcmDoc = "SA wsus-configuration-manager";
+        private const string Kb820729 = "KB 820729 Error logging in HTTP APIs";
+        private const string WasDocs = "TechNet cc735151/dd349270 (WAS events)";
+
+        private static readonly string[] WasProviders = { "Microsoft-Windows-WAS", "WAS" };
+        private static readonly string[] W3svcProviders = { "Microsoft-Windows-IIS-W3SVC", "W3SVC" };
+        private static readonly string[] W3wpProviders = { "Microsoft-Windows-IIS-W3SVC-WP", "W3SVC-WP" };
+
+        // Order matters: the first match wins, so the specific wsyncmgr lines come before the generic ones.
+        private static readonly EvidenceSignature[] MecmLines =
+        {
+            new EvidenceSignature(EvidenceKind.SyncStatusMessage, SignatureMatch.MessageStartsWith, "STATMSG: ID=67", Track),
+            new EvidenceSignature(EvidenceKind.SyncRetryScheduled, SignatureMatch.MessageStartsWith, "Sync failed. Will retry in", TroubleSync),
+            new EvidenceSignature(EvidenceKind.SyncFailed, SignatureMatch.MessageStartsWith, "Sync failed", TroubleSync + "; SA wsus-not-sync-with-certificate-error-800B0109"),
+            new EvidenceSignature(EvidenceKind.SyncSucceeded, SignatureMatch.MessageStartsWith, "Sync succeeded", Track),
+            new EvidenceSignature(EvidenceKind.SyncTime, SignatureMatch.MessageStartsWith, "Sync time:", Track),
+            new EvidenceSignature(EvidenceKind.SyncRequested, SignatureMatch.MessageStartsWith, "Wakeup for scheduled regular sync", Track),
+            new EvidenceSignature(EvidenceKind.SyncRequested, SignatureMatch.MessageStartsWith, "Wakeup by inbox drop", Track),
+            new EvidenceSignature(EvidenceKind.SyncRequested, SignatureMatch.MessageStartsWith, "Found local sync request file", Track),
+            new EvidenceSignature(EvidenceKind.SyncRequested, SignatureMatch.MessageStartsWith, "Performing sync on regular schedule", Track),
+            new EvidenceSignature(EvidenceKind.SyncRequested, SignatureMatch.MessageStartsWith, "Performing sync on local request", Track),
+            new EvidenceSignature(EvidenceKind.SyncStarted, SignatureMatch.MessageStartsWith, "Starting Sync", Track),
+            new EvidenceSignature(EvidenceKind.SyncProgress, SignatureMatch.MessageStartsWith, "sync: ", Track),
+            new EvidenceSignature(EvidenceKind.SyncProgress, SignatureMatch.MessageStartsWith, "Synchronizing WSUS server", Track),
+            new EvidenceSignature(EvidenceKind.SyncProgress, SignatureMatch.MessageStartsWith, "Synchronizing SMS database with WSUS server", Track),
+            new EvidenceSignature(EvidenceKind.SyncProgress, SignatureMatch.MessageStartsWith, "Done synchronizing", Track),
+            new EvidenceSignature(EvidenceKind.WcmConfigured, SignatureMatch.MessageStartsWith, "Configuration successful", WcmDoc),
+            new EvidenceSignature(EvidenceKind.WcmConfigured, SignatureMatch.MessageContains, "(WSUS_CONFIG_SUCCESS)", WcmDoc),
+        };
+
+        // Failure reasons: a record's Kind when it stands alone (a WCM line), its Cause inside a "Sync failed" line.
+        private static readonly EvidenceSignature[] Causes =
+        {
+            new EvidenceSignature(EvidenceKind.WsusApi503, SignatureMatch.MessageContains, "HTTP status 503", TroubleSync + "; windowsserverdocs wsus-messages-and-troubleshooting-tips (6703/503)", isCause: true),
+            new EvidenceSignature(EvidenceKind.WsusNotConfigured, SignatureMatch.MessageContains, "WSUS server not configured", TroubleSync, isCause: true),
+            new EvidenceSignature(EvidenceKind.CertificateChainUntrusted, SignatureMatch.MessageContains, "800B0109", "SA wsus-not-sync-with-certificate-error-800B0109", isCause: true),
+            new EvidenceSignature(EvidenceKind.TlsFailure, SignatureMatch.MessageContains, "trust relationship for the SSL/TLS secure channel", "SA wsus-not-sync-with-certificate-error-800B0109", isCause: true),
+            new EvidenceSignature(EvidenceKind.TlsFailure, SignatureMatch.MessageContains, "do not possess a common algorithm", "SA troubleshoot-wsus-import-sync-issues", isCause: true),
+            new EvidenceSignature(EvidenceKind.TlsFailure, SignatureMatch.MessageContains, "forcibly closed by the remote host", "SA troubleshoot-wsus-import-sync-issues (ProcessWebServiceProxyException)", isCause: true),
+            new EvidenceSignature(EvidenceKind.UpstreamConnectionFailure, SignatureMatch.MessageContains, "0x80072EFE", TroubleSync, isCause: true),
+            new EvidenceSignature(EvidenceKind.UpstreamConnectionFailure, SignatureMatch.MessageContains, "terminated abnormally", TroubleSync, isCause: true),
+            new EvidenceSignature(EvidenceKind.UpstreamConnectionFailure, SignatureMatch.MessageContains, "did not properly respond", TroubleSync, isCause: true),
+            new EvidenceSignature(EvidenceKind.RemoteNameNotResolved, SignatureMatch.MessageContains, "The remote name could not be resolved", "SA wsus-configure-shared-database (wsyncmgr sample)", isCause: true),
+            new EvidenceSignature(EvidenceKind.MuUrlSoapFault, SignatureMatch.MessageContains, "fe2.update.microsoft.com", "SA wsus-synchronization-fails-with-soapexception", isCause: true),
+            new EvidenceSignature(EvidenceKind.CatalogImportFailed, SignatureMatch.MessageContains, "ImportUpdateFromCatalogSite failed", "SA troubleshoot-wsus-import-sync-issues", isCause: true),
+            new EvidenceSignature(EvidenceKind.SusdbUnreachable, SignatureMatch.MessageContains, "Could not connect to SUSDB", "memdocs software-updates-maintenance", isCause: true),
+            new EvidenceSignature(EvidenceKind.OperationTimedOut, SignatureMatch.MessageContains, "The operation has timed out", "Patch My PC docs (wsyncmgr ApiRemotingCompressionProxy.GetWebResponse)", isCause: true),
+            new EvidenceSignature(EvidenceKind.WcmConfigFailure, SignatureMatch.MessageContains, "The request failed with HTTP status", TroubleSync + " (401/403/407/500/502)", isCause: true),
+            new EvidenceSignature(EvidenceKind.WcmConfigFailure, SignatureMatch.MessageContains, "actively refused", TroubleSync, isCause: true),
+            new EvidenceSignature(EvidenceKind.WcmConfigFailure, SignatureMatch.MessageContains, "remote party has closed the transport stream", TroubleSync, isCause: true),
+            new EvidenceSignature(EvidenceKind.ContentCleanupFailed, SignatureMatch.MessageContains, "Failed to delete orphaned content folder", "pastebin.com/iQRZ3Dtw (real wsyncmgr.log)", isCause: true),
+        };
+
+        private static readonly EvidenceSignature[] WsusEvents =
+        {
+            new EvidenceSignature(EvidenceKind.SyncStarted, SignatureMatch.WsusEventId, "381", "SA troubleshoot-software-update-management (A scheduled synchronization was started.)"),
+            new EvidenceSignature(EvidenceKind.SyncStarted, SignatureMatch.WsusEventId, "382", Track + " (A manual synchronization was started.)"),
+            new EvidenceSignature(EvidenceKind.SyncSucceeded, SignatureMatch.WsusEventId, "384", Track + " (Synchronization completed successfully.)"),
+            new EvidenceSignature(EvidenceKind.SyncFailed, SignatureMatch.WsusEventId, "386", "GetEventHistory sample pairing 381/382 with 384/386/387 (code-index 17272766978)", inferred: true),
+            new EvidenceSignature(EvidenceKind.SyncCancelled, SignatureMatch.WsusEventId, "387", "GetEventHistory sample pairing 381/382 with 384/386/387 (code-index 17272766978)", inferred: true),
+            new EvidenceSignature(EvidenceKind.ContentSyncStarted, SignatureMatch.WsusEventId, "361", "SA troubleshoot-software-update-management (Content synchronization started.)"),
+            new EvidenceSignature(EvidenceKind.SyncRequested, SignatureMatch.MessageStartsWith, "Synchronization manually started", Track + " (AdminDataAccess.StartSubscriptionManually)"),
+        };
+
+        private static readonly EvidenceSignature[] HttpErrReasons =
+        {
+            new EvidenceSignature(EvidenceKind.QueueFull, SignatureMatch.HttpErrReason, "QueueFull", Kb820729),
+            new EvidenceSignature(EvidenceKind.AppOffline, SignatureMatch.HttpErrReason, "AppOffline", Kb820729 + "; saotn.org wsuspool-keeps-crashing-stops"),
+            new EvidenceSignature(EvidenceKind.ConnectionAbandonedByAppPool, SignatureMatch.HttpErrReason, "Connection_Abandoned_By_AppPool", Kb820729),
+            new EvidenceSignature(EvidenceKind.ConnectionAbandonedByReqQueue, SignatureMatch.HttpErrReason, "Connection_Abandoned_By_ReqQueue", Kb820729),
+            new EvidenceSignature(EvidenceKind.AppPoolBusy, SignatureMatch.HttpErrReason, "AppPoolTimer", Kb820729),
+            new EvidenceSignature(EvidenceKind.AppPoolShutDown, SignatureMatch.HttpErrReason, "AppShutdown", Kb820729),
+            new EvidenceSignature(EvidenceKind.AppPoolShutDown, SignatureMatch.HttpErrReason, "Disabled", Kb820729),
+
+            // Matched last, by status rather than reason (no s-reason equals this pattern).
+            new EvidenceSignature(EvidenceKind.HttpServiceUnavailable, SignatureMatch.HttpErrReason, "(any other s-reason with sc-status 503)", Kb820729),
+        };
+
+        private static readonly EvidenceSignature[] Events =
+        {
+            Event(EvidenceKind.PoolRecycledPrivateMemory, WasProviders, 5117, WasDocs + "; code-index 6813142746 (5117 then 5002 for WsusPool)"),
+            Event(EvidenceKind.PoolDisabledRapidFail, WasProviders, 5002, "TechNet dd364088 (WAS_EVENT_RAPID_FAIL_PROTECTION)"),
+            Event(EvidenceKind.WorkerProcessTerminated, WasProviders, 5009, WasDocs),
+            Event(EvidenceKind.WorkerProcessPingFailed, WasProviders, 5010, "pfedev blog 2012/09/30 (event 5010)"),
+            Event(EvidenceKind.WorkerProcessCommunicationError, WasProviders, 5011, WasDocs + "; blog Diagnosing Process Crashes (code-index 38270295953)"),
+            Event(EvidenceKind.WorkerProcessIdleShutdown, WasProviders, 5186, "TechNet dd364096"),
+            Event(EvidenceKind.PoolRecycled, WasProviders, 5074, "TechNet dd349270"),
+            Event(EvidenceKind.PoolRecycled, WasProviders, 5075, "TechNet dd349270"),
+            Event(EvidenceKind.PoolRecycled, WasProviders, 5076, "TechNet dd349270"),
+            Event(EvidenceKind.PoolRecycled, WasProviders, 5077, "TechNet dd349270"),
+            Event(EvidenceKind.PoolSettingOutOfRange, WasProviders, 5041, "TechNet cc735211"),
+            Event(EvidenceKind.PoolEnableFailed, W3svcProviders, 1027, "TechNet cc735151"),
+            Event(EvidenceKind.PoolQueueLengthFailed, W3svcProviders, 1087, "TechNet cc735151"),
+            Event(EvidenceKind.ApplicationUnhealthy, W3wpProviders, 2299, "TechNet cc735151"),
+            Event(EvidenceKind.ApplicationCrash, new[] { "Application Error" }, 1000, "blog Diagnosing Process Crashes (code-index 38270295953)"),
+            Event(EvidenceKind.WsusContentNotAccessible, new[] { "Windows Server Update Services" }, 12072, "MS blog the_secure_infrastructure_guy 2015"),
+            Event(EvidenceKind.WsusCatalogSyncFailed, new[] { "Windows Server Update Services" }, 10021, "TechNet Issues with Synchronization (text unverified)", inferred: true),
+            Event(EvidenceKind.WsusCatalogSyncFailed, new[] { "Windows Server Update Services" }, 10022, "TechNet Issues with Synchronization (text unverified)", inferred: true),
+        };
+
+        // WAS message templates (technical-facts §6.1), used when an exported event carries no rendered message.
+        private static readonly Dictionary<int, string> WasTemplates = new Dictionary<int, string>
+        {
+            [5002] = "Application pool '%1' is being automatically disabled due to a series of failures in the process(es) serving that application pool.",
+            [5009] = "A process serving application pool '%1' terminated unexpectedly. The process id was '%2'. The process exit code was '0x%3'.",
+            [5010] = "A process serving application pool '%1' failed to respond to a ping. The process id was '%2'.",
+            [5011] = "A process serving application pool '%1' suffered a fatal communication error with the Windows Process Activation Service. The process id was '%2'. The data field contains the error number.",
+            [5074] = "A worker process with process id of '%1' serving application pool '%2' has requested a recycle because the worker process reached its allowed processing time limit.",
+            [5075] = "A worker process with process id of '%1' serving application pool '%2' has requested a recycle because it reached its allowed request limit.",
+            [5076] = "A worker process with process id of '%1' serving application pool '%2' has requested a recycle because it reached its scheduled recycle time.",
+            [5077] = "A worker process with process id of '%1' serving application pool '%2' has requested a recycle because it reached its virtual memory limit.",
+            [5117] = "A worker process with process id of '%1' serving application pool '%2' has requested a recycle because it reached its private bytes memory limit.",
+            [5186] = "A worker process with process id of '%1' serving application pool '%2' was shutdown due to inactivity. Application Pool timeout configuration was set to %3 minutes.",
+        };
+
+        private static readonly IReadOnlyList<EvidenceSignature> AllSignatures = Concat(MecmLines, Causes, WsusEvents, HttpErrReasons, Events);
+
+        /// <summary>Every signature the catalog knows, with its source.</summary>
+        public static IReadOnlyList<EvidenceSignature> Signatures => AllSignatures;
+
+        /// <summary>The event ids worth reading from the event log, by provider, for a live XPath query.</summary>
+        public static IEnumerable<(string Provider, int EventId, EvidenceKind Kind)> KnownEvents
+        {
+            get
+            {
+                foreach (var signature in Events)
+                {
+                    yield return (signature.Provider!, signature.EventId, signature.Kind);
+                }
+            }
+        }
+
+        /// <summary>Sets <see cref="LogEntry.Kind"/> and <see cref="LogEntry.Cause"/> from the catalog.</summary>
+        public static void Classify(LogEntry entry)
+        {
+            if (entry is null)
+            {
+                throw new ArgumentNullException(nameof(entry));
+            }
+
+            var cause = EvidenceKind.None;
+            entry.Kind = entry.Format switch
+            {
+                LogFormat.CMTrace or LogFormat.SmsSimple => ClassifyMecm(entry.Message, out cause),
+                LogFormat.SoftwareDistribution => ClassifyWsus(entry, out cause),
+                LogFormat.HttpErr => ClassifyHttpErr(entry),
+                LogFormat.EventXml => ClassifyEvent(entry),
+                _ => EvidenceKind.None,
+            };
+            entry.Cause = cause;
+        }
+
+        /// <summary>Reads the duration of a wsyncmgr <c>Sync time: 0d00h03m53s</c> line.</summary>
+        public static bool TryParseSyncTime(string message, out TimeSpan duration)
+        {
+            duration = TimeSpan.Zero;
+            if (message is null)
+            {
+                return false;
+            }
+
+            var at = message.IndexOf("Sync time:", StringComparison.OrdinalIgnoreCase);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            var i = at + "Sync time:".Length;
+            long days = 0, hours = 0, minutes = 0, seconds = 0;
+            var seen = 0;
+            while (i < message.Length)
+            {
+                while (i < message.Length && message[i] == ' ')
+                {
+                    i++;
+                }
+
+                var start = i;
+                long value = 0;
+                while (i < message.Length && message[i] >= '0' && message[i] <= '9')
+                {
+                    value = (value * 10) + (message[i] - '0');
+                    i++;
+                }
+
+                if (i == start || i >= message.Length)
+                {
+                    break;
+                }
+
+                switch (message[i])
+                {
+                    case 'd': days = value; break;
+                    case 'h': hours = value; break;
+                    case 'm': minutes = value; break;
+                    case 's': seconds = value; break;
+                    default: return false;
+                }
+
+                seen++;
+                i++;
+            }
+
+            if (seen == 0)
+            {
+                return false;
+            }
+
+            duration = new TimeSpan((int)days, (int)hours, (int)minutes, (int)seconds);
+            return true;
+        }
+
+        /// <summary>Reads <c>processed N out of M items</c> from a wsyncmgr progress line.</summary>
+        public static bool TryParseSyncProgress(string message, out int processed, out int total)
+        {
+            processed = 0;
+            total = 0;
+            if (message is null)
+            {
+                return false;
+            }
+
+            var at = message.IndexOf("processed ", StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            var i = at + "processed ".Length;
+            if (!ReadInt(message, ref i, out processed) || string.CompareOrdinal(message, i, " out of ", 0, 8) != 0)
+            {
+                return false;
+            }
+
+            i += 8;
+            return ReadInt(message, ref i, out total);
+        }
+
+        /// <summary>Reads the id of an <c>STATMSG: ID=6702 ...</c> line (6701 started, 6702 done, 6703 failed, 6704–6706 phases, 6707/6708).</summary>
+        public static bool TryGetStatusMessageId(string message, out int id)
+        {
+            id = 0;
+            if (message is null || !message.StartsWith("STATMSG: ID=", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            var i = "STATMSG: ID=".Length;
+            return ReadInt(message, ref i, out id);
+        }
+
+        /// <summary>Renders a known WAS event's message from its data items; null when no template is known.</summary>
+        public static string? RenderKnownEvent(string provider, int eventId, IReadOnlyList<string> data)
+        {
+            if (data is null || Array.IndexOf(WasProviders, provider) < 0 || !WasTemplates.TryGetValue(eventId, out var template))
+            {
+                return null;
+            }
+
+            // Items the record does not carry stay visible as %n rather than vanishing from the sentence.
+            var result = template;
+            for (var n = data.Count; n >= 1; n--)
+            {
+                result = result.Replace("%" + n.ToString(CultureInfo.InvariantCulture), data[n - 1]);
+            }
+
+            return result;
+        }
+
+        private static EvidenceKind ClassifyMecm(string message, out EvidenceKind cause)
+        {
+            cause = EvidenceKind.None;
+            var kind = MatchFirst(MecmLines, message);
+            if (kind == EvidenceKind.SyncFailed)
+            {
+                cause = MatchFirst(Causes, message);
+                return kind;
+            }
+
+            return kind != EvidenceKind.None ? kind : MatchFirst(Causes, message);
+        }
+
+        private static EvidenceKind ClassifyWsus(LogEntry entry, out EvidenceKind cause)
+        {
+            cause = EvidenceKind.None;
+            if (entry.Fields.TryGetValue("EventId", out var eventId))
+            {
+                foreach (var signature in WsusEvents)
+                {
+                    if (signature.Match == SignatureMatch.WsusEventId && signature.Pattern == eventId)
+                    {
+                        if (signature.Kind == EvidenceKind.SyncFailed)
+                        {
+                            cause = MatchFirst(Causes, entry.Message);
+                        }
+
+                        return signature.Kind;
+                    }
+                }
+            }
+
+            var kind = MatchFirst(WsusEvents, entry.Message);
+            return kind != EvidenceKind.None ? kind : MatchFirst(Causes, entry.Message);
+        }
+
+        private static EvidenceKind ClassifyHttpErr(LogEntry entry)
+        {
+            if (entry.Fields.TryGetValue("s-reason", out var reason))
+            {
+                foreach (var signature in HttpErrReasons)
+                {
+                    if (string.Equals(signature.Pattern, reason, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return signature.Kind;
+                    }
+                }
+            }
+
+            return entry.Fields.TryGetValue("sc-status", out var status) && status == "503" ? EvidenceKind.HttpServiceUnavailable : EvidenceKind.None;
+        }
+
+        private static EvidenceKind ClassifyEvent(LogEntry entry)
+        {
+            if (!entry.Fields.TryGetValue("EventId", out var idText) || !int.TryParse(idText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id))
+            {
+                return EvidenceKind.None;
+            }
+
+            entry.Fields.TryGetValue("Provider", out var provider);
+            entry.Fields.TryGetValue("EventSourceName", out var sourceName);
+            foreach (var signature in Events)
+            {
+                if (signature.EventId == id && (ProviderMatches(signature, provider) || ProviderMatches(signature, sourceName)))
+                {
+                    return signature.Kind;
+                }
+            }
+
+            return EvidenceKind.None;
+        }
+
+        private static bool ProviderMatches(EvidenceSignature signature, string? provider)
+        {
+            if (provider is null)
+            {
+                return false;
+            }
+
+            foreach (var name in signature.Pattern.Split('|'))
+            {
+                if (string.Equals(name, provider, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static EvidenceKind MatchFirst(EvidenceSignature[] signatures, string message)
+        {
+            foreach (var signature in signatures)
+            {
+                switch (signature.Match)
+                {
+                    case SignatureMatch.MessageStartsWith:
+                        if (message.StartsWith(signature.Pattern, StringComparison.OrdinalIgnoreCase))
+                        {
+                            return signature.Kind;
+                        }
+
+                        break;
+                    case SignatureMatch.MessageContains:
+                        if (message.IndexOf(signature.Pattern, StringComparison.Ordinal) >= 0)
+                        {
+                            return signature.Kind;
+                        }
+
+                        break;
+                }
+            }
+
+            return EvidenceKind.None;
+        }
+
+        private static bool ReadInt(string text, ref int i, out int value)
+        {
+            value = 0;
+            var start = i;
+            while (i < text.Length && text[i] >= '0' && text[i] <= '9' && i - start < 9)
+            {
+                value = (value * 10) + (text[i] - '0');
+                i++;
+            }
+
+            return i > start;
+        }
+
+        private static EvidenceSignature Event(EvidenceKind kind, string[] providers, int id, string source, bool inferred = false) =>
+            new EvidenceSignature(kind, SignatureMatch.EventId, string.Join("|", providers), source, inferred, provider: providers[0], eventId: id);
+
+        private static IReadOnlyList<EvidenceSignature> Concat(params EvidenceSignature[][] groups)
+        {
+            var all = new List<EvidenceSignature>();
+            foreach (var group in groups)
+            {
+                all.AddRange(group);
+            }
+
+            return all.AsReadOnly();
+        }
+    }
+}

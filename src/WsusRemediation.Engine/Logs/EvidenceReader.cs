@@ -1,0 +1,398 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using WsusRemediation.Engine.Common;
+
+namespace WsusRemediation.Engine.Logs
+{
+    /// <summary>
+    /// Reads evidence files lazily, one record at a time, whatever their format: memory stays flat in
+    /// the file size. The format is detected per file from its content (the name only breaks ties).
+    /// </summary>
+    public static class EvidenceReader
+    {
+        /// <summary>Lines longer than this many characters are skipped (and counted) instead of held in memory.</summary>
+        public const int DefaultMaxLineLength = 4 * 1024 * 1024;
+
+        private const int SniffChars = 16 * 1024;
+
+        /// <summary>
+        /// Reads files, folders or wildcard paths in order (a <c>.lo_</c> rollover file before its <c>.log</c>),
+        /// applies the filter, and with <paramref name="tail"/> &gt; 0 keeps only the last entries of each log.
+        /// </summary>
+        public static IEnumerable<LogEntry> Read(IEnumerable<string> paths, LogFilter? filter = null, LogReadSummary? summary = null, int tail = 0)
+        {
+            if (paths is null)
+            {
+                throw new ArgumentNullException(nameof(paths));
+            }
+
+            var files = OrderForReading(paths.SelectMany(ExpandPath));
+            return ReadFiles(files, filter, summary ?? new LogReadSummary(), tail);
+        }
+
+        /// <summary>Reads one file. The format is detected unless given.</summary>
+        public static IEnumerable<LogEntry> ReadFile(string path, LogReadSummary? summary = null, LogFormat format = LogFormat.Unknown, int maxLineLength = DefaultMaxLineLength)
+        {
+            if (string.IsNullOrEmpty(path))
+            {
+                throw new ArgumentNullException(nameof(path));
+            }
+
+            return ReadFileIterator(path, summary ?? new LogReadSummary(), format, maxLineLength);
+        }
+
+        /// <summary>Reads a stream of text already decoded (used for live event XML and tests).</summary>
+        public static IEnumerable<LogEntry> ReadText(TextReader reader, string name, LogFormat format, LogReadSummary? summary = null, int maxLineLength = DefaultMaxLineLength)
+        {
+            if (reader is null)
+            {
+                throw new ArgumentNullException(nameof(reader));
+            }
+
+            return Parse(reader, new ParseContext(name, summary ?? new LogReadSummary()), format, maxLineLength);
+        }
+
+        /// <summary>Detects a file's format from its first characters, then its name.</summary>
+        public static LogFormat DetectFormat(string path)
+        {
+            string head;
+            try
+            {
+                using var reader = LogFileOpener.OpenText(path, out _, out _);
+                var buffer = new char[SniffChars];
+                var read = reader.ReadBlock(buffer, 0, buffer.Length);
+                head = new string(buffer, 0, read);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw Unreadable(path, ex);
+            }
+
+            return DetectFormat(head, Path.GetFileName(path));
+        }
+
+        /// <summary>Detects a format from the start of a file's text; <paramref name="fileName"/> breaks ties.</summary>
+        public static LogFormat DetectFormat(string head, string? fileName)
+        {
+            head ??= string.Empty;
+            var best = LogFormat.Unknown;
+            var bestAt = int.MaxValue;
+
+            void Consider(int at, LogFormat format)
+            {
+                if (at >= 0 && at < bestAt)
+                {
+                    best = format;
+                    bestAt = at;
+                }
+            }
+
+            Consider(head.IndexOf("<![LOG[", StringComparison.Ordinal), LogFormat.CMTrace);
+            var simple = head.IndexOf("$$<", StringComparison.Ordinal);
+            if (simple >= 0 && head.IndexOf("><thread=", simple, StringComparison.Ordinal) >= 0)
+            {
+                Consider(simple, LogFormat.SmsSimple);
+            }
+
+            Consider(head.IndexOf("#Fields:", StringComparison.Ordinal), LogFormat.HttpErr);
+            Consider(head.IndexOf("#Software: Microsoft HTTP API", StringComparison.Ordinal), LogFormat.HttpErr);
+            Consider(IndexOfEventStart(head), LogFormat.EventXml);
+            Consider(IndexOfSoftwareDistributionRecord(head), LogFormat.SoftwareDistribution);
+            if (best != LogFormat.Unknown)
+            {
+                return best;
+            }
+
+            var name = fileName ?? string.Empty;
+            if (name.StartsWith("httperr", StringComparison.OrdinalIgnoreCase))
+            {
+                return LogFormat.HttpErr;
+            }
+
+            if (name.StartsWith("SoftwareDistribution", StringComparison.OrdinalIgnoreCase))
+            {
+                return LogFormat.SoftwareDistribution;
+            }
+
+            if (name.EndsWith(".xml", StringComparison.OrdinalIgnoreCase))
+            {
+                return LogFormat.EventXml;
+            }
+
+            return LogFormat.Unknown;
+        }
+
+        /// <summary>
+        /// Turns a path into files: a file as is, a folder into its <c>*.log</c>, <c>*.lo_</c> and <c>*.xml</c>
+        /// files, a wildcard into its matches. Throws <c>LogFileNotFound</c> when nothing is there.
+        /// </summary>
+        public static IReadOnlyList<string> ExpandPath(string path)
+        {
+            if (string.IsNullOrEmpty(path))
+            {
+                throw new ArgumentNullException(nameof(path));
+            }
+
+            if (File.Exists(path))
+            {
+                return new[] { Path.GetFullPath(path) };
+            }
+
+            if (Directory.Exists(path))
+            {
+                return Directory.EnumerateFiles(path)
+                    .Where(f => f.EndsWith(".log", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".lo_", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".xml", StringComparison.OrdinalIgnoreCase))
+                    .Select(Path.GetFullPath)
+                    .ToList();
+            }
+
+            var folder = Path.GetDirectoryName(path);
+            var pattern = Path.GetFileName(path);
+            if (Wildcard.HasWildcards(pattern) && !string.IsNullOrEmpty(folder) && Directory.Exists(folder))
+            {
+                var matches = Directory.EnumerateFiles(folder!).Where(f => Wildcard.IsMatch(pattern, Path.GetFileName(f))).Select(Path.GetFullPath).ToList();
+                if (matches.Count > 0)
+                {
+                    return matches;
+                }
+            }
+
+            throw new WsusRemediationException("LogFileNotFound", EngineErrorKind.ObjectNotFound, $"No log file found at '{path}'.", path)
+            {
+                RecommendedAction = "Check the path; folders, wildcards and files are accepted.",
+            };
+        }
+
+        /// <summary>
+        /// Orders files for reading: by folder and name, each <c>.lo_</c> rollover file right before its
+        /// <c>.log</c>; a <c>.lo_</c> next to a named <c>.log</c> is added when <paramref name="addRollover"/> is set.
+        /// </summary>
+        public static IReadOnlyList<string> OrderForReading(IEnumerable<string> files, bool addRollover = true)
+        {
+            var set = new List<string>();
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var file in files ?? throw new ArgumentNullException(nameof(files)))
+            {
+                if (seen.Add(file))
+                {
+                    set.Add(file);
+                }
+
+                if (addRollover && file.EndsWith(".log", StringComparison.OrdinalIgnoreCase))
+                {
+                    var rolled = file.Substring(0, file.Length - 4) + ".lo_";
+                    if (!seen.Contains(rolled) && File.Exists(rolled))
+                    {
+                        seen.Add(rolled);
+                        set.Add(rolled);
+                    }
+                }
+            }
+
+            return set
+                .OrderBy(f => Path.GetDirectoryName(f), StringComparer.OrdinalIgnoreCase)
+                .ThenBy(RolloverGroup, StringComparer.OrdinalIgnoreCase)
+                .ThenBy(f => f.EndsWith(".lo_", StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+                .ToList();
+        }
+
+        /// <summary>The name shared by a log and its rollover file (<c>wsyncmgr</c> for wsyncmgr.log and wsyncmgr.lo_).</summary>
+        public static string RolloverGroup(string path)
+        {
+            var name = Path.GetFileName(path);
+            return name.EndsWith(".lo_", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".log", StringComparison.OrdinalIgnoreCase)
+                ? name.Substring(0, name.Length - 4)
+                : name;
+        }
+
+        internal static ILineParser CreateLineParser(LogFormat format) => format switch
+        {
+            LogFormat.CMTrace or LogFormat.SmsSimple => new MecmLogParser(),
+            LogFormat.SoftwareDistribution => new SoftwareDistributionParser(),
+            LogFormat.HttpErr => new HttpErrParser(),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Not a line-based format."),
+        };
+
+        internal static WsusRemediationException Unreadable(string path, Exception ex) =>
+            new WsusRemediationException("LogFileUnreadable", EngineErrorKind.ReadError, $"Cannot read '{path}': {ex.Message}", path, ex);
+
+        internal static WsusRemediationException Unrecognized(string path) =>
+            new WsusRemediationException("LogFormatNotRecognized", EngineErrorKind.InvalidData, $"'{path}' is not a MECM log, SoftwareDistribution.log, HTTPERR log or event XML file.", path);
+
+        private static IEnumerable<LogEntry> ReadFiles(IReadOnlyList<string> files, LogFilter? filter, LogReadSummary summary, int tail)
+        {
+            Queue<LogEntry>? last = tail > 0 ? new Queue<LogEntry>(Math.Min(tail, 4096)) : null;
+            string? group = null;
+            foreach (var file in files)
+            {
+                var fileGroup = Path.Combine(Path.GetDirectoryName(file) ?? string.Empty, RolloverGroup(file));
+                if (last is not null && group is not null && !string.Equals(group, fileGroup, StringComparison.OrdinalIgnoreCase))
+                {
+                    while (last.Count > 0)
+                    {
+                        yield return Returned(last.Dequeue(), summary);
+                    }
+                }
+
+                group = fileGroup;
+                foreach (var entry in ReadFileIterator(file, summary, LogFormat.Unknown, DefaultMaxLineLength))
+                {
+                    if (filter is not null && !filter.Matches(entry))
+                    {
+                        continue;
+                    }
+
+                    if (last is null)
+                    {
+                        yield return Returned(entry, summary);
+                        continue;
+                    }
+
+                    if (last.Count == tail)
+                    {
+                        last.Dequeue();
+                    }
+
+                    last.Enqueue(entry);
+                }
+            }
+
+            while (last is not null && last.Count > 0)
+            {
+                yield return Returned(last.Dequeue(), summary);
+            }
+        }
+
+        private static LogEntry Returned(LogEntry entry, LogReadSummary summary)
+        {
+            summary.EntriesReturned++;
+            return entry;
+        }
+
+        private static IEnumerable<LogEntry> ReadFileIterator(string path, LogReadSummary summary, LogFormat format, int maxLineLength)
+        {
+            if (format == LogFormat.Unknown)
+            {
+                format = DetectFormat(path);
+                if (format == LogFormat.Unknown)
+                {
+                    throw Unrecognized(path);
+                }
+            }
+
+            TextReader reader;
+            try
+            {
+                reader = LogFileOpener.OpenText(path, out _, out _);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw Unreadable(path, ex);
+            }
+
+            summary.AddFile(path);
+            using (reader)
+            {
+                foreach (var entry in Parse(reader, new ParseContext(path, summary), format, maxLineLength))
+                {
+                    yield return entry;
+                }
+            }
+        }
+
+        private static IEnumerable<LogEntry> Parse(TextReader reader, ParseContext context, LogFormat format, int maxLineLength)
+        {
+            var output = context.Output;
+            if (format == LogFormat.EventXml)
+            {
+                foreach (var unused in new EventXmlParser(reader, context).Run())
+                {
+                    for (var i = 0; i < output.Count; i++)
+                    {
+                        context.Summary.EntriesRead++;
+                        yield return output[i];
+                    }
+
+                    output.Clear();
+                }
+
+                yield break;
+            }
+
+            var parser = CreateLineParser(format);
+            var lines = new LineReader(reader, maxLineLength);
+            while (true)
+            {
+                var more = lines.ReadLine();
+                if (!more)
+                {
+                    parser.Flush(context);
+                }
+                else if (lines.LineTooLong)
+                {
+                    parser.LineTooLong(lines.LineNumber, context);
+                }
+                else
+                {
+                    parser.ParseLine(lines.Buffer, lines.LineStart, lines.LineLength, lines.LineNumber, context);
+                }
+
+                if (output.Count > 0)
+                {
+                    for (var i = 0; i < output.Count; i++)
+                    {
+                        context.Summary.EntriesRead++;
+                        yield return output[i];
+                    }
+
+                    output.Clear();
+                }
+
+                if (!more)
+                {
+                    yield break;
+                }
+            }
+        }
+
+        private static int IndexOfEventStart(string text)
+        {
+            for (var at = text.IndexOf("<Event", StringComparison.Ordinal); at >= 0; at = text.IndexOf("<Event", at + 1, StringComparison.Ordinal))
+            {
+                var next = at + 6 < text.Length ? text[at + 6] : '\0';
+                if (next == ' ' || next == '>' || next == 's' || next == '\r' || next == '\n' || next == '\t')
+                {
+                    return at;
+                }
+            }
+
+            return -1;
+        }
+
+        private static int IndexOfSoftwareDistributionRecord(string text)
+        {
+            var chars = text.ToCharArray();
+            var lineStart = 0;
+            while (lineStart < chars.Length)
+            {
+                var lineEnd = text.IndexOf('\n', lineStart);
+                if (lineEnd < 0)
+                {
+                    lineEnd = chars.Length;
+                }
+
+                if (SoftwareDistributionParser.LooksLikeHeader(chars, lineStart, lineEnd) && lineEnd - lineStart > 24 && chars[lineStart + 19] == '.'
+                    && text.IndexOf("UTC", lineStart, Math.Min(40, lineEnd - lineStart), StringComparison.Ordinal) >= 0)
+                {
+                    return lineStart;
+                }
+
+                lineStart = lineEnd + 1;
+            }
+
+            return -1;
+        }
+    }
+}

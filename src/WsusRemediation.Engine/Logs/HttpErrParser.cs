@@ -1,0 +1,209 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+
+namespace WsusRemediation.Engine.Logs
+{
+    /// <summary>
+    /// HTTP.sys error logs (<c>httperr*.log</c>, KB 820729): space-separated fields, times in UTC,
+    /// <c>-</c> for an empty field, <c>+</c> for a space inside a field. Column names come from each
+    /// <c>#Fields:</c> header block (which repeats when the service restarts); before any, the KB order.
+    /// </summary>
+    internal sealed class HttpErrParser : ILineParser
+    {
+        private static readonly string[] DefaultFields =
+        {
+            "date", "time", "c-ip", "c-port", "s-ip", "s-port", "cs-version", "cs-method", "cs-uri", "sc-status", "s-siteid", "s-reason", "s-queuename",
+        };
+
+        private static readonly string[] DescribedFields = { "cs-method", "cs-uri", "sc-status", "s-reason", "s-queuename" };
+
+        private readonly int[] _starts = new int[64];
+        private readonly int[] _ends = new int[64];
+        private string[] _names = DefaultFields;
+        private int _date, _time, _uri;
+
+        public HttpErrParser() => Index();
+
+        public void ParseLine(char[] buffer, int start, int length, long lineNumber, ParseContext context)
+        {
+            var end = Chars.TrimEnd(buffer, start, start + length);
+            start = Chars.SkipBlanks(buffer, start, end);
+            if (start >= end)
+            {
+                return;
+            }
+
+            if (buffer[start] == '#')
+            {
+                if (Chars.StartsWith(buffer, start, end, "#Fields:"))
+                {
+                    ReadFieldNames(buffer, start + "#Fields:".Length, end, context.Pool);
+                }
+
+                return;
+            }
+
+            if (Chars.LooksBinary(buffer, start, end))
+            {
+                context.Skip(lineNumber, "binary or damaged HTTPERR line");
+                return;
+            }
+
+            var count = 0;
+            var i = start;
+            while (i < end)
+            {
+                var tokenEnd = Array.IndexOf(buffer, ' ', i, end - i);
+                if (tokenEnd < 0)
+                {
+                    tokenEnd = end;
+                }
+
+                if (count == _names.Length)
+                {
+                    count++;
+                    break;
+                }
+
+                _starts[count] = i;
+                _ends[count] = tokenEnd;
+                count++;
+                i = tokenEnd + 1;
+                while (i < end && buffer[i] == ' ')
+                {
+                    i++;
+                }
+            }
+
+            if (count != _names.Length)
+            {
+                context.Skip(lineNumber, $"HTTPERR line has {(count > _names.Length ? "more" : count.ToString(System.Globalization.CultureInfo.InvariantCulture))} fields, the header names {_names.Length}");
+                return;
+            }
+
+            DateTimeOffset? time = null;
+            if (_date >= 0 && _time >= 0)
+            {
+                var d = _starts[_date];
+                var dEnd = _ends[_date];
+                var t = _starts[_time];
+                if (!Chars.ReadDigits(buffer, ref d, dEnd, 4, 4, out var year) || !Chars.Expect(buffer, ref d, dEnd, '-')
+                    || !Chars.ReadDigits(buffer, ref d, dEnd, 2, 2, out var month) || !Chars.Expect(buffer, ref d, dEnd, '-')
+                    || !Chars.ReadDigits(buffer, ref d, dEnd, 2, 2, out var day) || d != dEnd
+                    || !Chars.ReadClock(buffer, ref t, _ends[_time], out var ticks) || t != _ends[_time]
+                    || (time = Chars.Utc(year, month, day, ticks, 0)) is null)
+                {
+                    context.Skip(lineNumber, "HTTPERR line has an unreadable date or time");
+                    return;
+                }
+            }
+
+            var pool = context.Pool;
+            var keys = new string[count];
+            var values = new string[count];
+            var present = 0;
+            for (var f = 0; f < count; f++)
+            {
+                var s = _starts[f];
+                var e = _ends[f];
+                if (e - s == 1 && buffer[s] == '-')
+                {
+                    continue;
+                }
+
+                keys[present] = _names[f];
+                values[present++] = f == _uri ? new string(buffer, s, e - s) : Decode(buffer, s, e, pool);
+            }
+
+            var fields = new LogFields(keys, values, present);
+            fields.TryGetValue("s-queuename", out var queue);
+            fields.TryGetValue("s-reason", out var reason);
+            fields.TryGetValue("sc-status", out var status);
+
+            var severity = LogSeverity.Warning;
+            if (status is not null && status.Length == 3 && status[0] == '5')
+            {
+                severity = LogSeverity.Error;
+            }
+            else if (reason is not null && (reason.StartsWith("Timer_", StringComparison.Ordinal) || reason.StartsWith("Client_", StringComparison.Ordinal) || reason == "Connection_Dropped"))
+            {
+                severity = LogSeverity.Information;
+            }
+
+            context.Emit(new LogEntry(time, severity, queue ?? "HTTP.sys", string.Empty, Describe(fields), context.File, lineNumber, LogFormat.HttpErr, fields));
+        }
+
+        public void LineTooLong(long lineNumber, ParseContext context) => context.Skip(lineNumber, "line too long");
+
+        public void Flush(ParseContext context)
+        {
+        }
+
+        private static string Decode(char[] buffer, int start, int end, StringPool pool)
+        {
+            if (Array.IndexOf(buffer, '+', start, end - start) < 0)
+            {
+                return pool.Get(buffer, start, end - start);
+            }
+
+            var copy = new char[end - start];
+            for (var i = 0; i < copy.Length; i++)
+            {
+                var c = buffer[start + i];
+                copy[i] = c == '+' ? ' ' : c;
+            }
+
+            return new string(copy);
+        }
+
+        private static string Describe(LogFields fields)
+        {
+            var text = new StringBuilder(96);
+            foreach (var name in DescribedFields)
+            {
+                if (fields.TryGetValue(name, out var value))
+                {
+                    if (text.Length > 0)
+                    {
+                        text.Append(' ');
+                    }
+
+                    text.Append(value);
+                }
+            }
+
+            return text.ToString();
+        }
+
+        private void ReadFieldNames(char[] buffer, int i, int end, StringPool pool)
+        {
+            var names = new List<string>();
+            while (i < end && names.Count < _starts.Length - 1)
+            {
+                i = Chars.SkipBlanks(buffer, i, end);
+                var tokenEnd = Chars.TokenEnd(buffer, i, end);
+                if (tokenEnd > i)
+                {
+                    names.Add(pool.Get(buffer, i, tokenEnd - i));
+                }
+
+                i = tokenEnd;
+            }
+
+            if (names.Count > 0)
+            {
+                _names = names.ToArray();
+                Index();
+            }
+        }
+
+        private void Index()
+        {
+            var names = new List<string>(_names);
+            _date = names.IndexOf("date");
+            _time = names.IndexOf("time");
+            _uri = names.IndexOf("cs-uri");
+        }
+    }
+}

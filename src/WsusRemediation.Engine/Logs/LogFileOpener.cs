@@ -1,0 +1,155 @@
+using System;
+using System.IO;
+using System.Text;
+
+namespace WsusRemediation.Engine.Logs
+{
+    /// <summary>Opens log files the way a live server needs: shared with the writer, sequential, encoding from the BOM.</summary>
+    internal static class LogFileOpener
+    {
+        public const int BufferSize = 1 << 16;
+
+        // Invalid bytes become U+FFFD instead of throwing: a damaged record is then skipped, not the file.
+        private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
+        public static FileStream OpenShared(string path) =>
+            new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, BufferSize, FileOptions.SequentialScan);
+
+        /// <summary>Detects the encoding from the first bytes; returns the BOM length to skip.</summary>
+        public static Encoding DetectEncoding(byte[] head, int count, out int bomLength)
+        {
+            bomLength = 0;
+            if (count >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF)
+            {
+                bomLength = 3;
+                return Utf8;
+            }
+
+            if (count >= 4 && head[0] == 0xFF && head[1] == 0xFE && head[2] == 0 && head[3] == 0)
+            {
+                bomLength = 4;
+                return new UTF32Encoding(bigEndian: false, byteOrderMark: false, throwOnInvalidCharacters: false);
+            }
+
+            if (count >= 2 && head[0] == 0xFF && head[1] == 0xFE)
+            {
+                bomLength = 2;
+                return new UnicodeEncoding(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: false);
+            }
+
+            if (count >= 2 && head[0] == 0xFE && head[1] == 0xFF)
+            {
+                bomLength = 2;
+                return new UnicodeEncoding(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: false);
+            }
+
+            // UTF-16 without a BOM still shows as ASCII text interleaved with zero bytes.
+            if (count >= 4 && head[0] != 0 && head[1] == 0 && head[2] != 0 && head[3] == 0)
+            {
+                return new UnicodeEncoding(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: false);
+            }
+
+            if (count >= 4 && head[0] == 0 && head[1] != 0 && head[2] == 0 && head[3] != 0)
+            {
+                return new UnicodeEncoding(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: false);
+            }
+
+            return Utf8;
+        }
+
+        /// <summary>Opens a text reader positioned after the BOM.</summary>
+        public static TextReader OpenText(string path, out Encoding encoding, out int bomLength)
+        {
+            var stream = OpenShared(path);
+            try
+            {
+                var head = new byte[4];
+                var count = ReadAtLeast(stream, head, 4);
+                encoding = DetectEncoding(head, count, out bomLength);
+                stream.Position = bomLength;
+                return new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: false, BufferSize);
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
+        }
+
+        public static int ReadAtLeast(Stream stream, byte[] buffer, int count)
+        {
+            var total = 0;
+            while (total < count)
+            {
+                var read = stream.Read(buffer, total, count - total);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>A read-only window [start, end) over another stream; used to read only the complete lines appended since the last poll.</summary>
+    internal sealed class RangeStream : Stream
+    {
+        private readonly Stream _inner;
+        private readonly long _end;
+
+        public RangeStream(Stream inner, long start, long end)
+        {
+            _inner = inner;
+            _end = end;
+            _inner.Position = start;
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => _inner.Position;
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var left = _end - _inner.Position;
+            if (left <= 0)
+            {
+                return 0;
+            }
+
+            return _inner.Read(buffer, offset, (int)Math.Min(count, left));
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}

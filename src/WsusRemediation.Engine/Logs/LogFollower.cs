@@ -1,0 +1,283 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Threading;
+using WsusRemediation.Engine.Common;
+
+namespace WsusRemediation.Engine.Logs
+{
+    /// <summary>
+    /// Follows growing logs (like <c>Get-Content -Wait</c>) while a sync runs: reads what is there, then
+    /// polls through the clock and hands on complete new lines until the timeout or cancellation. A file
+    /// that shrinks (rolled over to <c>.lo_</c>) is read again from the start.
+    /// </summary>
+    public static class LogFollower
+    {
+        /// <summary>
+        /// Reads <paramref name="files"/> (with <paramref name="tail"/> &gt; 0, only their last entries), then
+        /// keeps returning new entries every <paramref name="pollInterval"/> until <paramref name="timeout"/>
+        /// has passed (the enumeration then ends) or the token is cancelled (OperationCanceledException).
+        /// Event XML files are read once; they do not grow.
+        /// </summary>
+        public static IEnumerable<LogEntry> Follow(
+            IEnumerable<string> files,
+            LogFilter? filter,
+            int tail,
+            IClock clock,
+            TimeSpan pollInterval,
+            TimeSpan timeout,
+            CancellationToken cancellationToken,
+            LogReadSummary? summary = null)
+        {
+            if (files is null)
+            {
+                throw new ArgumentNullException(nameof(files));
+            }
+
+            if (clock is null)
+            {
+                throw new ArgumentNullException(nameof(clock));
+            }
+
+            if (pollInterval <= TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(nameof(pollInterval), "The poll interval must be positive.");
+            }
+
+            return FollowIterator(EvidenceReader.OrderForReading(files), filter, tail, clock, pollInterval, timeout, cancellationToken, summary ?? new LogReadSummary());
+        }
+
+        private static IEnumerable<LogEntry> FollowIterator(
+            IReadOnlyList<string> files,
+            LogFilter? filter,
+            int tail,
+            IClock clock,
+            TimeSpan pollInterval,
+            TimeSpan timeout,
+            CancellationToken cancellationToken,
+            LogReadSummary summary)
+        {
+            var start = clock.UtcNow;
+            var followed = new List<FollowedFile>();
+            foreach (var file in files)
+            {
+                // Rolled-over files and exported events do not grow: read them once.
+                if (file.EndsWith(".lo_", StringComparison.OrdinalIgnoreCase) || EvidenceReader.DetectFormat(file) == LogFormat.EventXml)
+                {
+                    foreach (var entry in EvidenceReader.Read(new[] { file }, filter, summary, tail))
+                    {
+                        yield return entry;
+                    }
+
+                    continue;
+                }
+
+                followed.Add(new FollowedFile(file, summary));
+            }
+
+            var first = true;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                foreach (var state in followed)
+                {
+                    var entries = state.ReadAppended(out var grew);
+                    if (first || !grew)
+                    {
+                        // What is there at the start, or a quiet poll: the record being assembled (a stack trace) is complete.
+                        state.FlushPending(entries);
+                    }
+
+                    var kept = new List<LogEntry>();
+                    foreach (var entry in entries)
+                    {
+                        if (filter is null || filter.Matches(entry))
+                        {
+                            kept.Add(entry);
+                        }
+                    }
+
+                    var from = first && tail > 0 ? Math.Max(0, kept.Count - tail) : 0;
+                    for (var i = from; i < kept.Count; i++)
+                    {
+                        summary.EntriesReturned++;
+                        yield return kept[i];
+                    }
+                }
+
+                first = false;
+                var elapsed = clock.UtcNow - start;
+                if (elapsed >= timeout)
+                {
+                    yield break;
+                }
+
+                var remaining = timeout - elapsed;
+                clock.Delay(remaining < pollInterval ? remaining : pollInterval, cancellationToken);
+            }
+        }
+
+        /// <summary>One followed file: where we are in it, and the parser that keeps multi-line records across polls.</summary>
+        private sealed class FollowedFile
+        {
+            private readonly string _path;
+            private readonly LogReadSummary _summary;
+            private ParseContext? _context;
+            private ILineParser? _parser;
+            private LogFormat _format;
+            private Encoding? _encoding;
+            private int _bomLength;
+            private long _position;
+            private long _lineBase;
+
+            public FollowedFile(string path, LogReadSummary summary)
+            {
+                _path = path;
+                _summary = summary;
+            }
+
+            public List<LogEntry> ReadAppended(out bool grew)
+            {
+                grew = false;
+                var result = new List<LogEntry>();
+                if (!File.Exists(_path))
+                {
+                    return result;
+                }
+
+                using var stream = LogFileOpener.OpenShared(_path);
+                var length = stream.Length;
+                if (length < _position)
+                {
+                    // Rolled over or truncated: start again on the new file.
+                    FlushPending(result);
+                    _position = 0;
+                    _lineBase = 0;
+                    _parser = null;
+                    _encoding = null;
+                }
+
+                if (_encoding is null)
+                {
+                    var head = new byte[4];
+                    stream.Position = 0;
+                    var count = LogFileOpener.ReadAtLeast(stream, head, 4);
+                    if (count == 0)
+                    {
+                        return result;
+                    }
+
+                    _encoding = LogFileOpener.DetectEncoding(head, count, out _bomLength);
+                    _position = Math.Max(_position, _bomLength);
+                }
+
+                var end = LastLineEnd(stream, _position, length);
+                if (end <= _position)
+                {
+                    return result;
+                }
+
+                if (_parser is null)
+                {
+                    _format = EvidenceReader.DetectFormat(_path);
+                    if (_format == LogFormat.Unknown || _format == LogFormat.EventXml)
+                    {
+                        throw EvidenceReader.Unrecognized(_path);
+                    }
+
+                    _parser = EvidenceReader.CreateLineParser(_format);
+                    _context = new ParseContext(_path, _summary);
+                    _summary.AddFile(_path);
+                }
+
+                grew = true;
+                var range = new RangeStream(stream, _position, end);
+                var reader = new StreamReader(range, _encoding, detectEncodingFromByteOrderMarks: false, LogFileOpener.BufferSize);
+                var lines = new LineReader(reader, EvidenceReader.DefaultMaxLineLength);
+                while (lines.ReadLine())
+                {
+                    if (lines.LineTooLong)
+                    {
+                        _parser.LineTooLong(_lineBase + lines.LineNumber, _context!);
+                    }
+                    else
+                    {
+                        _parser.ParseLine(lines.Buffer, lines.LineStart, lines.LineLength, _lineBase + lines.LineNumber, _context!);
+                    }
+
+                    Drain(result);
+                }
+
+                _lineBase += lines.LineNumber;
+                _position = end;
+                return result;
+            }
+
+            public void FlushPending(List<LogEntry> into)
+            {
+                if (_parser is null)
+                {
+                    return;
+                }
+
+                _parser.Flush(_context!);
+                Drain(into);
+            }
+
+            private void Drain(List<LogEntry> into)
+            {
+                var output = _context!.Output;
+                _summary.EntriesRead += output.Count;
+                into.AddRange(output);
+                output.Clear();
+            }
+
+            // Only complete lines are read: the writer may be in the middle of one.
+            private long LastLineEnd(Stream stream, long from, long length)
+            {
+                var wide = _encoding is UnicodeEncoding;
+                var block = new byte[4096];
+                var blockEnd = length;
+                while (blockEnd > from)
+                {
+                    var blockStart = Math.Max(from, blockEnd - block.Length);
+                    stream.Position = blockStart;
+                    var count = LogFileOpener.ReadAtLeast(stream, block, (int)(blockEnd - blockStart));
+                    for (var i = count - 1; i >= 0; i--)
+                    {
+                        var b = block[i];
+                        if (b != (byte)'\n' && b != (byte)'\r')
+                        {
+                            continue;
+                        }
+
+                        var at = blockStart + i;
+                        if (!wide)
+                        {
+                            return at + 1;
+                        }
+
+                        // UTF-16: the newline is one of a byte pair on a 2-byte boundary after the BOM.
+                        var bigEndian = IsBigEndian(_encoding!);
+                        var pairStart = bigEndian ? at - 1 : at;
+                        if (pairStart >= from && (pairStart - _bomLength) % 2 == 0)
+                        {
+                            var other = bigEndian ? (i > 0 ? block[i - 1] : (byte)1) : (i + 1 < count ? block[i + 1] : (byte)1);
+                            if (other == 0)
+                            {
+                                return pairStart + 2;
+                            }
+                        }
+                    }
+
+                    blockEnd = blockStart;
+                }
+
+                return from;
+            }
+
+            private static bool IsBigEndian(Encoding encoding) => encoding.GetBytes("\n")[0] == 0;
+        }
+    }
+}

@@ -1,0 +1,336 @@
+using System;
+using System.Globalization;
+using System.Text;
+
+namespace WsusRemediation.Engine.Logs
+{
+    /// <summary>
+    /// MECM logs in both shapes, line by line (a file may even mix them): CMTrace records
+    /// <c>&lt;![LOG[...]LOG]!&gt;&lt;time="HH:mm:ss.fff+BIAS" date="M-d-yyyy" component=".." context=".." type="1" thread="N" file=".."&gt;</c>,
+    /// whose message may span lines, and simple records
+    /// <c>message  $$&lt;COMPONENT&gt;&lt;MM-dd-yyyy HH:mm:ss.fff+BIAS&gt;&lt;thread=N (0xHEX)&gt;</c> with <c>~~</c> for line breaks.
+    /// </summary>
+    internal sealed class MecmLogParser : ILineParser
+    {
+        private const string CmStart = "<![LOG[";
+        private const string CmEnd = "]LOG]!><";
+        private const string SimpleMarker = "$$<";
+        private static readonly string[] CmFieldKeys = { "Context", "Type", "SourceFile", "Bias" };
+        private static readonly string[] BiasKey = { "Bias" };
+        private static readonly string?[] BiasTexts = new string?[(2 * 1440) + 1];
+
+        private StringBuilder? _pending;
+        private long _pendingLine;
+        private int _pendingLines;
+
+        public void ParseLine(char[] buffer, int start, int length, long lineNumber, ParseContext context)
+        {
+            var end = start + length;
+            var i = Chars.SkipBlanks(buffer, start, end);
+
+            if (_pending is not null)
+            {
+                if (Chars.StartsWith(buffer, i, end, CmStart))
+                {
+                    context.Skip(_pendingLine, "CMTrace record truncated (no ]LOG]!> before the next record)");
+                    _pending = null;
+                }
+                else
+                {
+                    _pending.Append('\n').Append(buffer, start, length);
+                    _pendingLines++;
+                    if (Chars.LastIndexOf(buffer, start, end, CmEnd) >= 0)
+                    {
+                        var text = _pending.ToString().ToCharArray();
+                        _pending = null;
+                        ParseCmTrace(text, 0, text.Length, _pendingLine, context);
+                    }
+                    else if (_pending.Length > Chars.MaxRecordChars)
+                    {
+                        context.Skip(_pendingLine, "CMTrace record too long or not terminated");
+                        _pending = null;
+                    }
+
+                    return;
+                }
+            }
+
+            if (i >= end)
+            {
+                return;
+            }
+
+            if (Chars.StartsWith(buffer, i, end, CmStart))
+            {
+                if (Chars.LastIndexOf(buffer, i, end, CmEnd) >= 0)
+                {
+                    ParseCmTrace(buffer, i, end, lineNumber, context);
+                }
+                else
+                {
+                    _pending = new StringBuilder(length + 256).Append(buffer, i, end - i);
+                    _pendingLine = lineNumber;
+                    _pendingLines = 1;
+                }
+
+                return;
+            }
+
+            ParseSimple(buffer, start, end, lineNumber, context);
+        }
+
+        public void LineTooLong(long lineNumber, ParseContext context)
+        {
+            if (_pending is not null)
+            {
+                context.Skip(_pendingLine, "CMTrace record too long");
+                _pending = null;
+                return;
+            }
+
+            context.Skip(lineNumber, "line too long");
+        }
+
+        public void Flush(ParseContext context)
+        {
+            if (_pending is not null)
+            {
+                context.Skip(_pendingLine, "CMTrace record truncated at end of file");
+                _pending = null;
+            }
+        }
+
+        private static void ParseCmTrace(char[] b, int start, int end, long lineNumber, ParseContext context)
+        {
+            var close = Chars.LastIndexOf(b, start, end, CmEnd);
+            var messageStart = start + CmStart.Length;
+            var i = close + CmEnd.Length;
+
+            int timeS = -1, timeE = 0, dateS = -1, dateE = 0, compS = -1, compE = 0, ctxS = -1, ctxE = 0, typeS = -1, typeE = 0, thrS = -1, thrE = 0, fileS = -1, fileE = 0;
+            var closed = false;
+            while (i < end)
+            {
+                i = Chars.SkipBlanks(b, i, end);
+                if (i < end && b[i] == '>')
+                {
+                    closed = true;
+                    break;
+                }
+
+                var nameStart = i;
+                while (i < end && b[i] != '=' && b[i] != '>' && b[i] != ' ')
+                {
+                    i++;
+                }
+
+                var nameEnd = i;
+                if (!Chars.Expect(b, ref i, end, '=') || !Chars.Expect(b, ref i, end, '"'))
+                {
+                    break;
+                }
+
+                var valueStart = i;
+                var quote = Array.IndexOf(b, '"', i, end - i);
+                if (quote < 0)
+                {
+                    break;
+                }
+
+                i = quote + 1;
+                switch (nameEnd - nameStart)
+                {
+                    case 4 when Chars.StartsWith(b, nameStart, nameEnd, "time"): timeS = valueStart; timeE = quote; break;
+                    case 4 when Chars.StartsWith(b, nameStart, nameEnd, "date"): dateS = valueStart; dateE = quote; break;
+                    case 4 when Chars.StartsWith(b, nameStart, nameEnd, "type"): typeS = valueStart; typeE = quote; break;
+                    case 4 when Chars.StartsWith(b, nameStart, nameEnd, "file"): fileS = valueStart; fileE = quote; break;
+                    case 6 when Chars.StartsWith(b, nameStart, nameEnd, "thread"): thrS = valueStart; thrE = quote; break;
+                    case 7 when Chars.StartsWith(b, nameStart, nameEnd, "context"): ctxS = valueStart; ctxE = quote; break;
+                    case 9 when Chars.StartsWith(b, nameStart, nameEnd, "component"): compS = valueStart; compE = quote; break;
+                }
+            }
+
+            if (!closed || timeS < 0 || dateS < 0 || compS < 0)
+            {
+                context.Skip(lineNumber, "CMTrace record damaged (attributes incomplete)");
+                return;
+            }
+
+            var t = timeS;
+            if (!Chars.ReadClock(b, ref t, timeE, out var ticks) || !ReadBias(b, ref t, timeE, out var bias))
+            {
+                context.Skip(lineNumber, "CMTrace record has an unreadable time");
+                return;
+            }
+
+            var d = dateS;
+            if (!Chars.ReadDigits(b, ref d, dateE, 1, 2, out var month) || !Chars.Expect(b, ref d, dateE, '-')
+                || !Chars.ReadDigits(b, ref d, dateE, 1, 2, out var day) || !Chars.Expect(b, ref d, dateE, '-')
+                || !Chars.ReadDigits(b, ref d, dateE, 4, 4, out var year) || d != dateE)
+            {
+                context.Skip(lineNumber, "CMTrace record has an unreadable date");
+                return;
+            }
+
+            var time = Chars.Utc(year, month, day, ticks, bias);
+            if (time is null)
+            {
+                context.Skip(lineNumber, "CMTrace record has an impossible date");
+                return;
+            }
+
+            var severity = LogSeverity.None;
+            if (typeE - typeS == 1)
+            {
+                severity = b[typeS] switch
+                {
+                    '1' => LogSeverity.Information,
+                    '2' => LogSeverity.Warning,
+                    '3' => LogSeverity.Error,
+                    _ => LogSeverity.None,
+                };
+            }
+
+            var pool = context.Pool;
+            var values = new string[4];
+            var keys = new string[4];
+            var count = 0;
+            if (ctxS >= 0 && ctxE > ctxS)
+            {
+                keys[count] = CmFieldKeys[0];
+                values[count++] = pool.Get(b, ctxS, ctxE - ctxS);
+            }
+
+            if (typeS >= 0 && typeE > typeS)
+            {
+                keys[count] = CmFieldKeys[1];
+                values[count++] = pool.Get(b, typeS, typeE - typeS);
+            }
+
+            if (fileS >= 0 && fileE > fileS)
+            {
+                keys[count] = CmFieldKeys[2];
+                values[count++] = pool.Get(b, fileS, fileE - fileS);
+            }
+
+            keys[count] = CmFieldKeys[3];
+            values[count++] = BiasText(bias);
+
+            context.Emit(new LogEntry(
+                time,
+                severity,
+                pool.Get(b, compS, compE - compS),
+                thrS >= 0 ? pool.Get(b, thrS, thrE - thrS) : string.Empty,
+                new string(b, messageStart, close - messageStart),
+                context.File,
+                lineNumber,
+                LogFormat.CMTrace,
+                new LogFields(keys, values, count)));
+        }
+
+        private static void ParseSimple(char[] b, int start, int end, long lineNumber, ParseContext context)
+        {
+            var trimmedEnd = Chars.TrimEnd(b, start, end);
+            var marker = Chars.LastIndexOf(b, start, trimmedEnd, SimpleMarker);
+            if (marker < 0)
+            {
+                context.Skip(lineNumber, "not a MECM log record");
+                return;
+            }
+
+            // $$<COMPONENT><MM-dd-yyyy HH:mm:ss.fff+BIAS><thread=N (0xHEX)>
+            var i = marker + SimpleMarker.Length;
+            var compEnd = Array.IndexOf(b, '>', i, trimmedEnd - i);
+            if (compEnd < 0)
+            {
+                context.Skip(lineNumber, "simple MECM record damaged (component)");
+                return;
+            }
+
+            var compStart = i;
+            i = compEnd + 1;
+            if (!Chars.Expect(b, ref i, trimmedEnd, '<')
+                || !Chars.ReadDigits(b, ref i, trimmedEnd, 1, 2, out var month) || !Chars.Expect(b, ref i, trimmedEnd, '-')
+                || !Chars.ReadDigits(b, ref i, trimmedEnd, 1, 2, out var day) || !Chars.Expect(b, ref i, trimmedEnd, '-')
+                || !Chars.ReadDigits(b, ref i, trimmedEnd, 4, 4, out var year) || !Chars.Expect(b, ref i, trimmedEnd, ' ')
+                || !Chars.ReadClock(b, ref i, trimmedEnd, out var ticks) || !ReadBias(b, ref i, trimmedEnd, out var bias)
+                || !Chars.Expect(b, ref i, trimmedEnd, '>'))
+            {
+                context.Skip(lineNumber, "simple MECM record has an unreadable time");
+                return;
+            }
+
+            var time = Chars.Utc(year, month, day, ticks, bias);
+            if (time is null)
+            {
+                context.Skip(lineNumber, "simple MECM record has an impossible date");
+                return;
+            }
+
+            var thread = string.Empty;
+            if (Chars.StartsWith(b, i, trimmedEnd, "<thread="))
+            {
+                var t = i + "<thread=".Length;
+                var tStart = t;
+                while (t < trimmedEnd && b[t] >= '0' && b[t] <= '9')
+                {
+                    t++;
+                }
+
+                thread = context.Pool.Get(b, tStart, t - tStart);
+            }
+
+            var messageEnd = Chars.TrimEnd(b, start, marker);
+            var messageStart = Chars.SkipBlanks(b, start, messageEnd);
+            var message = new string(b, messageStart, messageEnd - messageStart);
+            if (message.IndexOf("~~", StringComparison.Ordinal) >= 0)
+            {
+                message = message.Replace("~~", "\n");
+            }
+
+            context.Emit(new LogEntry(
+                time,
+                LogSeverity.None,
+                context.Pool.Get(b, compStart, compEnd - compStart),
+                thread,
+                message,
+                context.File,
+                lineNumber,
+                LogFormat.SmsSimple,
+                new LogFields(BiasKey, new[] { BiasText(bias) }, 1)));
+        }
+
+        private static string BiasText(int bias)
+        {
+            if (bias < -1440 || bias > 1440)
+            {
+                return bias.ToString(CultureInfo.InvariantCulture);
+            }
+
+            return BiasTexts[bias + 1440] ??= bias.ToString(CultureInfo.InvariantCulture);
+        }
+
+        private static bool ReadBias(char[] b, ref int i, int end, out int bias)
+        {
+            bias = 0;
+            if (i >= end || (b[i] != '+' && b[i] != '-'))
+            {
+                // No bias written: the time is taken as UTC.
+                return true;
+            }
+
+            var negative = b[i] == '-';
+            i++;
+            if (!Chars.ReadDigits(b, ref i, end, 1, 4, out bias))
+            {
+                return false;
+            }
+
+            if (negative)
+            {
+                bias = -bias;
+            }
+
+            return true;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using WsusRemediation.Engine.Logs;
+using WsusRemediation.Engine.Tests.Common;
+using Xunit;
+
+namespace WsusRemediation.Engine.Tests.Logs;
+
+public class LogFollowerTests
+{
+    private static string Line(int n, int second) =>
+        $"line {n}  $$<SMS_WSUS_SYNC_MANAGER><11-10-2026 08:00:{second:00}.000+300><thread=4840 (0x12E8)>";
+
+    [Fact]
+    public void Follows_appended_lines_waits_for_partial_ones_and_ends_on_timeout()
+    {
+        using var temp = LogFixtures.Temp();
+        var path = temp.File("wsyncmgr.log");
+        File.WriteAllText(path, Line(1, 1) + "\r\n" + Line(2, 2) + "\r\n");
+        var clock = new VirtualClock();
+        var start = clock.UtcNow;
+        clock.Schedule(TimeSpan.FromSeconds(2.5), () => File.AppendAllText(path, Line(3, 3) + "\r\n"));
+        clock.Schedule(TimeSpan.FromSeconds(4.5), () => File.AppendAllText(path, "line 4  $$<SMS_WSUS_SYNC_MAN"));
+        clock.Schedule(TimeSpan.FromSeconds(6.5), () => File.AppendAllText(path, "AGER><11-10-2026 08:00:04.000+300><thread=4840 (0x12E8)>\r\n"));
+
+        var seen = LogFollower.Follow(new[] { path }, null, 0, clock, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), CancellationToken.None)
+            .Select(e => (e.Message, e.Line, At: clock.UtcNow - start))
+            .ToList();
+
+        Assert.Equal(new[] { "line 1", "line 2", "line 3", "line 4" }, seen.Select(s => s.Message));
+        Assert.Equal(new long[] { 1, 2, 3, 4 }, seen.Select(s => s.Line));
+        Assert.Equal(TimeSpan.FromSeconds(3), seen[2].At);
+        Assert.Equal(TimeSpan.FromSeconds(7), seen[3].At);
+        Assert.Equal(TimeSpan.FromSeconds(10), clock.UtcNow - start);
+    }
+
+    [Fact]
+    public void Tail_then_follow_and_a_rolled_file_is_read_from_the_start()
+    {
+        using var temp = LogFixtures.Temp();
+        var path = temp.File("WCM.log");
+        File.WriteAllLines(path, Enumerable.Range(1, 5).Select(i => Line(i, i)));
+        var clock = new VirtualClock();
+        clock.Schedule(TimeSpan.FromSeconds(1.5), () =>
+        {
+            File.Move(path, temp.File("WCM.lo_"));
+            File.WriteAllText(path, Line(6, 6) + "\n");
+        });
+
+        var messages = LogFollower.Follow(new[] { path }, null, 2, clock, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), CancellationToken.None)
+            .Select(e => e.Message).ToList();
+
+        Assert.Equal(new[] { "line 4", "line 5", "line 6" }, messages);
+    }
+
+    [Fact]
+    public void Multiline_record_is_completed_on_a_quiet_poll()
+    {
+        using var temp = LogFixtures.Temp();
+        var path = temp.File("SoftwareDistribution.log");
+        File.WriteAllText(path, "2026-11-10 13:00:00.000 UTC\tInfo\tWsusService.15\tA.B\tfirst\n");
+        var clock = new VirtualClock();
+        clock.Schedule(TimeSpan.FromSeconds(0.5), () => File.AppendAllText(path, "2026-11-10 13:00:01.000 UTC\tError\tWsusService.15\tA.B\tboom\n   at X.Y()\n"));
+
+        var entries = LogFollower.Follow(new[] { path }, new LogFilter { Severity = new[] { LogSeverity.Error } }, 0, clock, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), CancellationToken.None).ToList();
+
+        var error = Assert.Single(entries);
+        Assert.Equal("boom\n   at X.Y()", error.Message);
+    }
+
+    [Fact]
+    public void Cancellation_stops_the_follow_promptly()
+    {
+        using var temp = LogFixtures.Temp();
+        var path = temp.File("wsyncmgr.log");
+        File.WriteAllText(path, Line(1, 1) + "\n");
+        var clock = new VirtualClock();
+        using var cts = new CancellationTokenSource();
+        var delays = 0;
+        clock.OnDelay = _ =>
+        {
+            if (++delays == 3)
+            {
+                cts.Cancel();
+            }
+        };
+
+        var read = 0;
+        Assert.Throws<OperationCanceledException>(() =>
+        {
+            foreach (var unused in LogFollower.Follow(new[] { path }, null, 0, clock, TimeSpan.FromSeconds(2), TimeSpan.FromHours(2), cts.Token))
+            {
+                read++;
+            }
+        });
+        Assert.Equal(1, read);
+        Assert.True(clock.TotalDelayed <= TimeSpan.FromSeconds(4));
+    }
+}
