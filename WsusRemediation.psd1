@@ -16,6 +16,7 @@
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Get-WsusPoolTuning'
+        'Get-WsusSyncLog'
         'Set-WsusPoolTuning'
         'Test-WsusPoolTuning'
         'Get-WsusServiceStatus'

@@ -207,6 +207,36 @@ namespace WsusRemediation.Engine.Logs
                 : name;
         }
 
+        /// <summary>Keeps only the last <paramref name="count"/> entries of a sequence, holding no more than that in memory.</summary>
+        public static IEnumerable<LogEntry> TakeLast(IEnumerable<LogEntry> entries, int count)
+        {
+            if (entries is null)
+            {
+                throw new ArgumentNullException(nameof(entries));
+            }
+
+            return count <= 0 ? entries : TakeLastIterator(entries, count);
+        }
+
+        private static IEnumerable<LogEntry> TakeLastIterator(IEnumerable<LogEntry> entries, int count)
+        {
+            var last = new Queue<LogEntry>();
+            foreach (var entry in entries)
+            {
+                if (last.Count == count)
+                {
+                    last.Dequeue();
+                }
+
+                last.Enqueue(entry);
+            }
+
+            foreach (var entry in last)
+            {
+                yield return entry;
+            }
+        }
+
         internal static ILineParser CreateLineParser(LogFormat format) => format switch
         {
             LogFormat.CMTrace or LogFormat.SmsSimple => new MecmLogParser(),
@@ -218,7 +248,8 @@ namespace WsusRemediation.Engine.Logs
         internal static WsusRemediationException Unreadable(string path, Exception ex) =>
             new WsusRemediationException("LogFileUnreadable", EngineErrorKind.ReadError, $"Cannot read '{path}': {ex.Message}", path, ex);
 
-        internal static WsusRemediationException Unrecognized(string path) =>
+        /// <summary>The error for a file in none of the known formats (id <c>LogFormatNotRecognized</c>).</summary>
+        public static WsusRemediationException Unrecognized(string path) =>
             new WsusRemediationException("LogFormatNotRecognized", EngineErrorKind.InvalidData, $"'{path}' is not a MECM log, SoftwareDistribution.log, HTTPERR log or event XML file.", path);
 
         private static IEnumerable<LogEntry> ReadFiles(IReadOnlyList<string> files, LogFilter? filter, LogReadSummary summary, int tail)
