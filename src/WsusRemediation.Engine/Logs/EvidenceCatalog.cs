@@ -28,6 +28,8 @@ namespace WsusRemediation.Engine.Logs
     {
         internal EvidenceSignature(EvidenceKind kind, SignatureMatch match, string pattern, string source, bool inferred = false, bool isCause = false, string? provider = null, int eventId = 0)
         {
+            Providers = pattern.Split('|');
+            FirstUpper = pattern.Length > 0 ? char.ToUpperInvariant(pattern[0]) : '\0';
             Kind = kind;
             Match = match;
             Pattern = pattern;
@@ -57,6 +59,10 @@ namespace WsusRemediation.Engine.Logs
         public bool IsCause { get; }
 
         internal string? Provider { get; }
+
+        internal string[] Providers { get; }
+
+        internal char FirstUpper { get; }
 
         internal int EventId { get; }
 
@@ -187,6 +193,8 @@ namespace WsusRemediation.Engine.Logs
             [5117] = "A worker process with process id of '%1' serving application pool '%2' has requested a recycle because it reached its private bytes memory limit.",
             [5186] = "A worker process with process id of '%1' serving application pool '%2' was shutdown due to inactivity. Application Pool timeout configuration was set to %3 minutes.",
         };
+
+        private static readonly NeedleMatcher CauseMatcher = new NeedleMatcher(Array.ConvertAll(Causes, c => c.Pattern));
 
         private static readonly IReadOnlyList<EvidenceSignature> AllSignatures = Concat(MecmLines, Causes, WsusEvents, HttpErrReasons, Events);
 
@@ -348,11 +356,11 @@ namespace WsusRemediation.Engine.Logs
             var kind = MatchFirst(MecmLines, message);
             if (kind == EvidenceKind.SyncFailed)
             {
-                cause = MatchFirst(Causes, message);
+                cause = MatchCause(message);
                 return kind;
             }
 
-            return kind != EvidenceKind.None ? kind : MatchFirst(Causes, message);
+            return kind != EvidenceKind.None ? kind : MatchCause(message);
         }
 
         private static EvidenceKind ClassifyWsus(LogEntry entry, out EvidenceKind cause)
@@ -366,7 +374,7 @@ namespace WsusRemediation.Engine.Logs
                     {
                         if (signature.Kind == EvidenceKind.SyncFailed)
                         {
-                            cause = MatchFirst(Causes, entry.Message);
+                            cause = MatchCause(entry.Message);
                         }
 
                         return signature.Kind;
@@ -375,7 +383,7 @@ namespace WsusRemediation.Engine.Logs
             }
 
             var kind = MatchFirst(WsusEvents, entry.Message);
-            return kind != EvidenceKind.None ? kind : MatchFirst(Causes, entry.Message);
+            return kind != EvidenceKind.None ? kind : MatchCause(entry.Message);
         }
 
         private static EvidenceKind ClassifyHttpErr(LogEntry entry)
@@ -421,7 +429,7 @@ namespace WsusRemediation.Engine.Logs
                 return false;
             }
 
-            foreach (var name in signature.Pattern.Split('|'))
+            foreach (var name in signature.Providers)
             {
                 if (string.Equals(name, provider, StringComparison.OrdinalIgnoreCase))
                 {
@@ -432,14 +440,22 @@ namespace WsusRemediation.Engine.Logs
             return false;
         }
 
+        private static EvidenceKind MatchCause(string message)
+        {
+            var index = CauseMatcher.FirstMatch(message);
+            return index < 0 ? EvidenceKind.None : Causes[index].Kind;
+        }
+
         private static EvidenceKind MatchFirst(EvidenceSignature[] signatures, string message)
         {
+            var first = message.Length > 0 ? char.ToUpperInvariant(message[0]) : '\0';
             foreach (var signature in signatures)
             {
                 switch (signature.Match)
                 {
                     case SignatureMatch.MessageStartsWith:
-                        if (message.StartsWith(signature.Pattern, StringComparison.OrdinalIgnoreCase))
+                        // Most lines start differently from every signature: one char compare rejects them.
+                        if (signature.FirstUpper == first && message.StartsWith(signature.Pattern, StringComparison.OrdinalIgnoreCase))
                         {
                             return signature.Kind;
                         }

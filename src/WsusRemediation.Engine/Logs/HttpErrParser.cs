@@ -18,6 +18,7 @@ namespace WsusRemediation.Engine.Logs
 
         private static readonly string[] DescribedFields = { "cs-method", "cs-uri", "sc-status", "s-reason", "s-queuename" };
 
+        private readonly StringBuilder _describe = new StringBuilder(128);
         private readonly int[] _starts = new int[64];
         private readonly int[] _ends = new int[64];
         private string[] _names = DefaultFields;
@@ -157,23 +158,23 @@ namespace WsusRemediation.Engine.Logs
             return new string(copy);
         }
 
-        private static string Describe(LogFields fields)
+        private string Describe(LogFields fields)
         {
-            var text = new StringBuilder(96);
+            _describe.Clear();
             foreach (var name in DescribedFields)
             {
                 if (fields.TryGetValue(name, out var value))
                 {
-                    if (text.Length > 0)
+                    if (_describe.Length > 0)
                     {
-                        text.Append(' ');
+                        _describe.Append(' ');
                     }
 
-                    text.Append(value);
+                    _describe.Append(value);
                 }
             }
 
-            return text.ToString();
+            return _describe.ToString();
         }
 
         private void ReadFieldNames(char[] buffer, int i, int end, StringPool pool)
@@ -185,7 +186,8 @@ namespace WsusRemediation.Engine.Logs
                 var tokenEnd = Chars.TokenEnd(buffer, i, end);
                 if (tokenEnd > i)
                 {
-                    names.Add(pool.Get(buffer, i, tokenEnd - i));
+                    // Interned, so that lookups with the literal field names hit by reference.
+                    names.Add(string.Intern(pool.Get(buffer, i, tokenEnd - i)));
                 }
 
                 i = tokenEnd;

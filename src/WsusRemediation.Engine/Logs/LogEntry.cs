@@ -231,6 +231,15 @@ namespace WsusRemediation.Engine.Logs
 
         private int IndexOf(string key)
         {
+            // Keys are usually the same interned literals the parsers use: try the cheap comparison first.
+            for (var i = 0; i < _count; i++)
+            {
+                if (ReferenceEquals(_keys[i], key))
+                {
+                    return i;
+                }
+            }
+
             for (var i = 0; i < _count; i++)
             {
                 if (string.Equals(_keys[i], key, StringComparison.OrdinalIgnoreCase))
