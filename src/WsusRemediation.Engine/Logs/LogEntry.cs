@@ -163,7 +163,16 @@ namespace WsusRemediation.Engine.Logs
                     continue;
                 }
 
-                var existing = keys.FindIndex(k => string.Equals(k, pair.Key, StringComparison.OrdinalIgnoreCase));
+                var existing = -1;
+                for (var i = 0; i < keys.Count; i++)
+                {
+                    if (string.Equals(keys[i], pair.Key, StringComparison.OrdinalIgnoreCase))
+                    {
+                        existing = i;
+                        break;
+                    }
+                }
+
                 if (existing >= 0)
                 {
                     values[existing] = pair.Value;

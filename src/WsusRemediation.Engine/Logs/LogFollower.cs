@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Threading;
 using WsusRemediation.Engine.Common;
@@ -82,27 +83,34 @@ namespace WsusRemediation.Engine.Logs
                 cancellationToken.ThrowIfCancellationRequested();
                 foreach (var state in followed)
                 {
-                    var entries = state.ReadAppended(out var grew);
-                    if (first || !grew)
+                    // Lazy all the way: a large file at the first poll is streamed, and with -Tail only the last entries are held.
+                    var last = first && tail > 0 ? new Queue<LogEntry>() : null;
+                    foreach (var entry in state.ReadAppended().Concat(state.FlushIfComplete(first)))
                     {
-                        // What is there at the start, or a quiet poll: the record being assembled (a stack trace) is complete.
-                        state.FlushPending(entries);
-                    }
-
-                    var kept = new List<LogEntry>();
-                    foreach (var entry in entries)
-                    {
-                        if (filter is null || filter.Matches(entry))
+                        if (filter is not null && !filter.Matches(entry))
                         {
-                            kept.Add(entry);
+                            continue;
                         }
+
+                        if (last is null)
+                        {
+                            summary.EntriesReturned++;
+                            yield return entry;
+                            continue;
+                        }
+
+                        if (last.Count == tail)
+                        {
+                            last.Dequeue();
+                        }
+
+                        last.Enqueue(entry);
                     }
 
-                    var from = first && tail > 0 ? Math.Max(0, kept.Count - tail) : 0;
-                    for (var i = from; i < kept.Count; i++)
+                    while (last is not null && last.Count > 0)
                     {
                         summary.EntriesReturned++;
-                        yield return kept[i];
+                        yield return last.Dequeue();
                     }
                 }
 
@@ -137,21 +145,27 @@ namespace WsusRemediation.Engine.Logs
                 _summary = summary;
             }
 
-            public List<LogEntry> ReadAppended(out bool grew)
+            /// <summary>True when the last <see cref="ReadAppended"/> found new complete lines.</summary>
+            public bool Grew { get; private set; }
+
+            public IEnumerable<LogEntry> ReadAppended()
             {
-                grew = false;
-                var result = new List<LogEntry>();
+                Grew = false;
                 if (!File.Exists(_path))
                 {
-                    return result;
+                    yield break;
                 }
 
                 using var stream = LogFileOpener.OpenShared(_path);
                 var length = stream.Length;
                 if (length < _position)
                 {
-                    // Rolled over or truncated: start again on the new file.
-                    FlushPending(result);
+                    // Rolled over or truncated: what was being assembled is complete; start again on the new file.
+                    foreach (var entry in Flush())
+                    {
+                        yield return entry;
+                    }
+
                     _position = 0;
                     _lineBase = 0;
                     _parser = null;
@@ -165,7 +179,7 @@ namespace WsusRemediation.Engine.Logs
                     var count = LogFileOpener.ReadAtLeast(stream, head, 4);
                     if (count == 0)
                     {
-                        return result;
+                        yield break;
                     }
 
                     _encoding = LogFileOpener.DetectEncoding(head, count, out _bomLength);
@@ -175,7 +189,7 @@ namespace WsusRemediation.Engine.Logs
                 var end = LastLineEnd(stream, _position, length);
                 if (end <= _position)
                 {
-                    return result;
+                    yield break;
                 }
 
                 if (_parser is null)
@@ -191,7 +205,8 @@ namespace WsusRemediation.Engine.Logs
                     _summary.AddFile(_path);
                 }
 
-                grew = true;
+                Grew = true;
+                var output = _context!.Output;
                 var range = new RangeStream(stream, _position, end);
                 var reader = new StreamReader(range, _encoding, detectEncodingFromByteOrderMarks: false, LogFileOpener.BufferSize);
                 var lines = new LineReader(reader, EvidenceReader.DefaultMaxLineLength);
@@ -199,37 +214,59 @@ namespace WsusRemediation.Engine.Logs
                 {
                     if (lines.LineTooLong)
                     {
-                        _parser.LineTooLong(_lineBase + lines.LineNumber, _context!);
+                        _parser.LineTooLong(_lineBase + lines.LineNumber, _context);
                     }
                     else
                     {
-                        _parser.ParseLine(lines.Buffer, lines.LineStart, lines.LineLength, _lineBase + lines.LineNumber, _context!);
+                        _parser.ParseLine(lines.Buffer, lines.LineStart, lines.LineLength, _lineBase + lines.LineNumber, _context);
                     }
 
-                    Drain(result);
+                    for (var i = 0; i < output.Count; i++)
+                    {
+                        _summary.EntriesRead++;
+                        yield return output[i];
+                    }
+
+                    output.Clear();
                 }
 
                 _lineBase += lines.LineNumber;
                 _position = end;
-                return result;
             }
 
-            public void FlushPending(List<LogEntry> into)
+            /// <summary>
+            /// Emits the record being assembled when it must be complete: at the first poll (what is there),
+            /// or on a quiet poll (a stack trace's lines all arrive together).
+            /// </summary>
+            public IEnumerable<LogEntry> FlushIfComplete(bool firstPoll)
+            {
+                // An iterator, so Grew is read after ReadAppended has run, not when the sequence is built.
+                if (!firstPoll && Grew)
+                {
+                    yield break;
+                }
+
+                foreach (var entry in Flush())
+                {
+                    yield return entry;
+                }
+            }
+
+            private IEnumerable<LogEntry> Flush()
             {
                 if (_parser is null)
                 {
-                    return;
+                    yield break;
                 }
 
                 _parser.Flush(_context!);
-                Drain(into);
-            }
-
-            private void Drain(List<LogEntry> into)
-            {
                 var output = _context!.Output;
-                _summary.EntriesRead += output.Count;
-                into.AddRange(output);
+                for (var i = 0; i < output.Count; i++)
+                {
+                    _summary.EntriesRead++;
+                    yield return output[i];
+                }
+
                 output.Clear();
             }
 

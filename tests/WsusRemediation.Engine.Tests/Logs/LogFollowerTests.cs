@@ -62,12 +62,16 @@ public class LogFollowerTests
         var path = temp.File("SoftwareDistribution.log");
         File.WriteAllText(path, "2026-11-10 13:00:00.000 UTC\tInfo\tWsusService.15\tA.B\tfirst\n");
         var clock = new VirtualClock();
+        var start = clock.UtcNow;
         clock.Schedule(TimeSpan.FromSeconds(0.5), () => File.AppendAllText(path, "2026-11-10 13:00:01.000 UTC\tError\tWsusService.15\tA.B\tboom\n   at X.Y()\n"));
 
-        var entries = LogFollower.Follow(new[] { path }, new LogFilter { Severity = new[] { LogSeverity.Error } }, 0, clock, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), CancellationToken.None).ToList();
+        var entries = LogFollower.Follow(new[] { path }, new LogFilter { Severity = new[] { LogSeverity.Error } }, 0, clock, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), CancellationToken.None)
+            .Select(e => (e.Message, At: clock.UtcNow - start)).ToList();
 
         var error = Assert.Single(entries);
         Assert.Equal("boom\n   at X.Y()", error.Message);
+        // Read at the poll after the append (1 s), handed on at the next, quiet poll (2 s).
+        Assert.Equal(TimeSpan.FromSeconds(2), error.At);
     }
 
     [Fact]
