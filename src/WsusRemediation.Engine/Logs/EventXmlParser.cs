@@ -44,17 +44,28 @@ namespace WsusRemediation.Engine.Logs
         {
             StringBuilder? chunk = null;
             long chunkLine = 0;
+
+            // _pos is where unconsumed text starts; scan is where the search for '<' goes on. Text is only
+            // copied (into the event being cut out) at event boundaries and buffer refills.
+            var scan = _pos;
             while (true)
             {
-                if (_pos >= _end && !Fill())
-                {
-                    break;
-                }
-
-                var lt = Array.IndexOf(_buffer, '<', _pos, _end - _pos);
-                if (lt < 0)
+                if (scan >= _end)
                 {
                     Consume(chunk, _end);
+                    if (!Fill())
+                    {
+                        break;
+                    }
+
+                    scan = _pos;
+                    continue;
+                }
+
+                var lt = Array.IndexOf(_buffer, '<', scan, _end - scan);
+                if (lt < 0)
+                {
+                    scan = _end;
                     continue;
                 }
 
@@ -62,6 +73,7 @@ namespace WsusRemediation.Engine.Logs
                 {
                     Consume(chunk, lt);
                     Fill();
+                    scan = _pos;
                     continue;
                 }
 
@@ -75,7 +87,7 @@ namespace WsusRemediation.Engine.Logs
                     Consume(null, lt);
                     chunk = new StringBuilder(4096);
                     chunkLine = _line;
-                    Consume(chunk, lt + 1);
+                    scan = lt + 1;
                     continue;
                 }
 
@@ -84,13 +96,15 @@ namespace WsusRemediation.Engine.Logs
                     Consume(chunk, lt + EndTag.Length);
                     ParseEvent(chunk.ToString(), _context.File, chunkLine, _context);
                     chunk = null;
+                    scan = _pos;
                     yield return true;
                     continue;
                 }
 
-                Consume(chunk, lt + 1);
-                if (chunk is not null && chunk.Length > Chars.MaxRecordChars)
+                scan = lt + 1;
+                if (chunk is not null && chunk.Length + (scan - _pos) > Chars.MaxRecordChars)
                 {
+                    Consume(null, scan);
                     _context.Skip(chunkLine, "event too long or not terminated");
                     chunk = null;
                 }
@@ -107,7 +121,7 @@ namespace WsusRemediation.Engine.Logs
         {
             try
             {
-                var entry = Build(xml, file, line);
+                var entry = Build(xml, file, line, context.XmlSettings ??= NewSettings());
                 if (entry is null)
                 {
                     context.Skip(line, "event has no System/EventID");
@@ -124,7 +138,15 @@ namespace WsusRemediation.Engine.Logs
             }
         }
 
-        private static LogEntry? Build(string xml, string file, long line)
+        // One name table per file: element and attribute names are atomised once, not once per event.
+        private static XmlReaderSettings NewSettings()
+        {
+            var settings = Settings.Clone();
+            settings.NameTable = new NameTable();
+            return settings;
+        }
+
+        private static LogEntry? Build(string xml, string file, long line, XmlReaderSettings settings)
         {
             string? provider = null, sourceName = null, eventId = null, qualifiers = null, level = null, task = null, keywords = null,
                 recordId = null, channel = null, computer = null, processId = null, threadId = null, userId = null, systemTime = null,
@@ -137,7 +159,7 @@ namespace WsusRemediation.Engine.Logs
             StringBuilder? dataText = null;
             var inData = false;
 
-            using (var reader = XmlReader.Create(new StringReader(xml), Settings))
+            using (var reader = XmlReader.Create(new StringReader(xml), settings))
             {
                 while (reader.Read())
                 {

@@ -20,6 +20,8 @@ namespace WsusRemediation.Engine.Logs
 
         public List<LogEntry> Output { get; } = new List<LogEntry>();
 
+        public System.Xml.XmlReaderSettings? XmlSettings { get; set; }
+
         public void Emit(LogEntry entry)
         {
             EvidenceCatalog.Classify(entry);
