@@ -1,0 +1,45 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# What only PowerShell can show for Get-WsusSyncLog: import, path and pipeline binding, the table view,
+# and the error off Windows. Reads the engine tests' log fixtures; changes nothing.
+
+BeforeAll {
+    $modulePath = Join-Path $PSScriptRoot '..\..\out\WsusRemediation\WsusRemediation.psd1'
+    Import-Module $modulePath -Force
+    $fixtures = Join-Path $PSScriptRoot '..\WsusRemediation.Engine.Tests\Fixtures\Logs'
+}
+
+Describe 'Get-WsusSyncLog' {
+    It 'is exported' {
+        (Get-Module WsusRemediation).ExportedCmdlets.Keys | Should -Contain 'Get-WsusSyncLog'
+    }
+
+    It 'reads a .lo_ before its .log, with wildcards, as typed entries' {
+        $entries = Get-WsusSyncLog -Path (Join-Path $fixtures 'wsyncmgr.lo*')
+        $entries[0] | Should -BeOfType ([WsusRemediation.Engine.Logs.LogEntry])
+        $entries[0].File | Should -BeLike '*wsyncmgr.lo_'
+        $entries[-1].File | Should -BeLike '*wsyncmgr.log'
+    }
+
+    It 'takes files from Get-ChildItem through PSPath' {
+        $entries = Get-ChildItem (Join-Path $fixtures 'httperr1.log') | Get-WsusSyncLog -Kind AppOffline
+        $entries.Count | Should -Be 2
+        $entries.Component | Should -Be @('WsusPool', 'WsusPool')
+    }
+
+    It 'filters by kind, cause and component' {
+        $failed = Get-WsusSyncLog -Path (Join-Path $fixtures 'wsyncmgr.log') -Kind WsusApi503 -Component 'SMS_WSUS_*'
+        $failed.Kind | Should -Be 'SyncFailed'
+        $failed.Cause | Should -Be 'WsusApi503'
+    }
+
+    It 'shows the table view' {
+        $text = Get-WsusSyncLog -Path (Join-Path $fixtures 'events\events.xml') | Out-String
+        $text | Should -Match 'PoolDisabledRapidFail'
+        $text | Should -Match 'TimeUtc\s+Severity\s+Kind'
+    }
+
+    It 'names -Path when the default locations cannot be read' -Skip:($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop') {
+        { Get-WsusSyncLog -ErrorAction Stop } | Should -Throw -ErrorId 'LiveAccessRequiresWindows*'
+        $Error[0].Exception.Message | Should -Match '-Path'
+    }
+}
