@@ -12,8 +12,8 @@ namespace WsusRemediation.Engine.Windows
     public static class WindowsRegistry
     {
         private static readonly UIntPtr HkeyLocalMachine = new UIntPtr(0x80000002u);
+        // REG_SZ also returns REG_EXPAND_SZ values, expanded (asking for REG_EXPAND_SZ itself needs RRF_NOEXPAND).
         private const int RrfRtRegSz = 0x00000002;
-        private const int RrfRtRegExpandSz = 0x00000004;
         private const int RrfSubkeyWow6464Key = 0x00010000;
         private const int ErrorMoreData = 234;
 
@@ -29,7 +29,7 @@ namespace WsusRemediation.Engine.Windows
             for (var attempt = 0; attempt < 3; attempt++)
             {
                 var buffer = new byte[size];
-                var error = NativeMethods.RegGetValue(HkeyLocalMachine, subKey, valueName, RrfRtRegSz | RrfRtRegExpandSz | RrfSubkeyWow6464Key, out _, buffer, ref size);
+                var error = NativeMethods.RegGetValue(HkeyLocalMachine, subKey, valueName, RrfRtRegSz | RrfSubkeyWow6464Key, out _, buffer, ref size);
                 if (error == 0)
                 {
                     var text = Encoding.Unicode.GetString(buffer, 0, Math.Max(0, size));
