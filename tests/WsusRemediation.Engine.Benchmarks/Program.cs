@@ -10,6 +10,7 @@ using WsusRemediation.Engine.Logs;
 // Measures how fast each evidence reader parses generated files of 10 MB, 100 MB (and 1 GB with --gb),
 // against a raw sequential read of the same file in the same run, and how much memory it holds.
 //   dotnet run -c Release --project tests/WsusRemediation.Engine.Benchmarks -- [--sizes 10,100] [--gb] [--dir /tmp/x] [--formats CMTrace,HttpErr]
+// and, for the pool-tuning engine on applicationHost.config files of 10 to 5000 pools: -- [--dir /tmp/x] --pools
 var sizes = new List<int> { 10, 100 };
 var dir = Path.Combine(Path.GetTempPath(), "wsusrem-bench");
 var formats = new List<LogFormat> { LogFormat.CMTrace, LogFormat.SmsSimple, LogFormat.SoftwareDistribution, LogFormat.HttpErr, LogFormat.EventXml };
@@ -26,6 +27,10 @@ for (var i = 0; i < args.Length; i++)
         case "--dir":
             dir = args[++i];
             break;
+        case "--pools":
+            Directory.CreateDirectory(dir);
+            PoolTuningBenchmark.Run(dir);
+            return 0;
         case "--formats":
             formats = args[++i].Split(',').Select(Enum.Parse<LogFormat>).ToList();
             break;
