@@ -63,12 +63,14 @@ namespace WsusRemediation.Commands
         [Parameter]
         public SwitchParameter Wait { get; set; }
 
-        /// <summary>With -Wait, how long to follow the logs. The default is two hours.</summary>
+        /// <summary>With -Wait, how long to follow the logs (a TimeSpan, or a number of seconds). The default is two hours.</summary>
         [Parameter]
+        [SecondsOrTimeSpanTransformation]
         public TimeSpan Timeout { get; set; } = TimeSpan.FromHours(2);
 
-        /// <summary>With -Wait, how often to look for new lines. The default is two seconds.</summary>
+        /// <summary>With -Wait, how often to look for new lines (a TimeSpan, or a number of seconds). The default is two seconds.</summary>
         [Parameter]
+        [SecondsOrTimeSpanTransformation]
         public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
         /// <summary>In the default locations, leaves out the live WAS, IIS and WSUS events.</summary>
