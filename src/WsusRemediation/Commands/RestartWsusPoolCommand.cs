@@ -29,6 +29,7 @@ namespace WsusRemediation.Commands
         /// <summary>The most the stop and the start may each take, in seconds.</summary>
         [Parameter]
         [ValidateRange(1, 3600)]
+        [Alias("Timeout")]
         public int TimeoutSeconds { get; set; } = 90;
 
         /// <inheritdoc />

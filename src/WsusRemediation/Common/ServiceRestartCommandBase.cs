@@ -22,6 +22,7 @@ namespace WsusRemediation.Common
         /// <summary>The most each stop and each start may take, in seconds.</summary>
         [Parameter]
         [ValidateRange(1, 3600)]
+        [Alias("Timeout")]
         public int TimeoutSeconds { get; set; } = 180;
 
         /// <summary>The services to act on, in stop order.</summary>
