@@ -1,0 +1,93 @@
+using System;
+using System.Threading;
+using WsusRemediation.Engine.Sync;
+
+namespace WsusRemediation.Engine.Windows
+{
+    /// <summary>
+    /// <see cref="IConfigMgrSyncProvider"/> over the SMS Provider's WMI classes, through a child
+    /// powershell.exe with Get-CimInstance / Invoke-CimMethod. In-process WMI is not an option: the
+    /// System.Management package's netstandard2.0 build throws PlatformNotSupportedException, and the
+    /// module takes no runtime package dependencies.
+    /// </summary>
+    public sealed class ConfigMgrProviderAdapter : IConfigMgrSyncProvider
+    {
+        private readonly string? _computerName;
+        private readonly IPowerShellScriptRunner _runner;
+
+        /// <summary>Creates the adapter for the local site server (no name) or a remote one (DCOM).</summary>
+        public ConfigMgrProviderAdapter(string? computerName, IPowerShellScriptRunner? runner = null)
+        {
+            _computerName = string.IsNullOrEmpty(computerName) || computerName == "." || string.Equals(computerName, "localhost", StringComparison.OrdinalIgnoreCase)
+                || string.Equals(computerName, Environment.MachineName, StringComparison.OrdinalIgnoreCase) ? null : computerName;
+            _runner = runner ?? WindowsPowerShellProcess.Instance;
+        }
+
+        /// <summary>How long the child process may take (counting SMS_SoftwareUpdate enumerates every update).</summary>
+        public TimeSpan BridgeTimeout { get; init; } = TimeSpan.FromMinutes(3);
+
+        private string Target => _computerName ?? Environment.MachineName;
+
+        /// <inheritdoc />
+        public ConfigMgrSyncSnapshot Read(CancellationToken cancellationToken) =>
+            SyncBridgeContract.ParseConfigMgrStatus(_runner.Run(Script("Read", false), BridgeTimeout, cancellationToken), Target);
+
+        /// <inheritdoc />
+        public void SyncNow(bool fullSync, CancellationToken cancellationToken) =>
+            SyncBridgeContract.ParseConfigMgrSyncNow(_runner.Run(Script("SyncNow", fullSync), BridgeTimeout, cancellationToken), Target);
+
+        internal string Script(string action, bool fullSync) =>
+            "$Action = " + WindowsPowerShellProcess.Quote(action) + "\n"
+            + "$ComputerName = " + WindowsPowerShellProcess.Quote(_computerName) + "\n"
+            + "$FullSync = " + (fullSync ? "$true" : "$false") + "\n"
+            + "$Contract = " + WindowsPowerShellProcess.Quote(SyncBridgeContract.ContractName) + "\n"
+            + BridgeScript;
+
+        private const string BridgeScript = @"
+$ErrorActionPreference = 'Stop'
+function ConvertTo-UtcText($d) {
+    if ($null -eq $d) { return $null }
+    $d = [datetime]$d
+    if ($d -le [datetime]::MinValue.AddDays(1)) { return $null }
+    if ($d.Kind -ne [DateTimeKind]::Utc) { $d = $d.ToUniversalTime() }
+    $d.ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [Globalization.CultureInfo]::InvariantCulture)
+}
+$stage = 'FindSite'
+try {
+    $cim = @{}
+    if ($ComputerName) { $cim.CimSession = New-CimSession -ComputerName $ComputerName -SessionOption (New-CimSessionOption -Protocol Dcom) }
+    $location = Get-CimInstance @cim -Namespace 'root\SMS' -ClassName SMS_ProviderLocation | Where-Object { $_.ProviderForLocalSite } | Select-Object -First 1
+    if ($null -eq $location) { throw [InvalidOperationException]::new('root\SMS has no SMS_ProviderLocation with ProviderForLocalSite = True.') }
+    $site = [string]$location.SiteCode
+    $machine = [string]$location.Machine
+    $here = if ($ComputerName) { $ComputerName } else { $env:COMPUTERNAME }
+    if ($machine -and ($machine.Split('.')[0] -ne $here.Split('.')[0])) {
+        $cim = @{ CimSession = New-CimSession -ComputerName $machine -SessionOption (New-CimSessionOption -Protocol Dcom) }
+    }
+    $namespace = ""root\SMS\site_$site""
+    if ($Action -eq 'SyncNow') {
+        $stage = 'SyncNow'
+        $result = Invoke-CimMethod @cim -Namespace $namespace -ClassName SMS_SoftwareUpdate -MethodName SyncNow -Arguments @{ fullSync = [bool]$FullSync }
+        $doc = [ordered]@{ contract = $Contract; kind = 'ConfigMgrSyncNow'; returnValue = [long]$result.ReturnValue }
+    }
+    else {
+        $stage = 'Read'
+        $points = @(Get-CimInstance @cim -Namespace $namespace -ClassName SMS_SUPSyncStatus | ForEach-Object {
+            [ordered]@{ wsusServerName = [string]$_.WSUSServerName; wsusSourceServer = [string]$_.WSUSSourceServer
+                        lastSyncState = [long]$_.LastSyncState; lastSyncStateTime = (ConvertTo-UtcText $_.LastSyncStateTime)
+                        lastSyncErrorCode = [long]$_.LastSyncErrorCode; lastSuccessfulSyncTime = (ConvertTo-UtcText $_.LastSuccessfulSyncTime)
+                        syncCatalogVersion = [long]$_.SyncCatalogVersion } })
+        # No WQL COUNT form is documented for SMS_SoftwareUpdate; enumerate the keys only.
+        $count = @(Get-CimInstance @cim -Namespace $namespace -Query 'SELECT CI_ID FROM SMS_SoftwareUpdate').Count
+        $doc = [ordered]@{ contract = $Contract; kind = 'ConfigMgrStatus'; siteCode = $site; providerMachine = $machine; updateCount = $count; updatePoints = $points }
+    }
+}
+catch {
+    $e = $_.Exception
+    while ($e -is [System.Management.Automation.MethodInvocationException] -and $null -ne $e.InnerException) { $e = $e.InnerException }
+    $doc = [ordered]@{ contract = $Contract; kind = 'Error'; error = [ordered]@{ stage = $stage; type = $e.GetType().FullName; message = $e.Message } }
+}
+$doc | ConvertTo-Json -Depth 5 -Compress
+";
+    }
+}
