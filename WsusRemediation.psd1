@@ -23,6 +23,8 @@
         'Restart-IisService'
         'Restart-SmsService'
         'Restart-WsusPool'
+        'Get-WsusSyncStatus'
+        'Invoke-WsusSync'
     )
     VariablesToExport    = @()
     AliasesToExport      = @(

@@ -350,7 +350,7 @@ namespace WsusRemediation.Engine.Sync
                 ConfigMgrSyncState = configMgr?.ConfigMgrSyncState,
                 SiteCode = configMgr?.SiteCode,
                 SyncCatalogVersion = configMgr?.SyncCatalogVersion,
-                LogPath = logPaths ?? Array.Empty<string>(),
+                LogFiles = logPaths ?? Array.Empty<string>(),
                 CollectedAt = now,
             };
             var (health, reason) = Judge(status, now);
@@ -376,7 +376,7 @@ namespace WsusRemediation.Engine.Sync
                 ConfigMgrSyncState = status.ConfigMgrSyncState,
                 SiteCode = status.SiteCode,
                 SyncCatalogVersion = status.SyncCatalogVersion,
-                LogPath = status.LogPath,
+                LogFiles = status.LogFiles,
                 CollectedAt = status.CollectedAt,
                 Health = health,
                 HealthReason = reason,

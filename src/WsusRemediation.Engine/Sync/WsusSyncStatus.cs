@@ -76,7 +76,7 @@ namespace WsusRemediation.Engine.Sync
         public string HealthReason { get; init; } = string.Empty;
 
         /// <summary>The log files read, for a status from logs.</summary>
-        public IReadOnlyList<string> LogPath { get; init; } = Array.Empty<string>();
+        public IReadOnlyList<string> LogFiles { get; init; } = Array.Empty<string>();
 
         /// <summary>When the status was read, UTC.</summary>
         public DateTime CollectedAt { get; init; }

@@ -1,0 +1,128 @@
+using System;
+using System.Management.Automation;
+using WsusRemediation.Common;
+using WsusRemediation.Engine.Common;
+using WsusRemediation.Engine.Sync;
+using WsusRemediation.Engine.Windows;
+
+namespace WsusRemediation.Commands
+{
+    /// <summary>
+    /// Starts a WSUS/MECM synchronization (WSUS StartSynchronization, MECM SyncNow, or the WSyncMgr.box
+    /// inbox file when the SMS Provider cannot be reached), never a second one while one runs, and with
+    /// -Wait follows it to its end.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "WsusSync", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(WsusSyncStatus))]
+    public sealed class InvokeWsusSyncCommand : WsusRemediationCmdlet
+    {
+        private const int ProgressId = 5;
+
+        /// <summary>Through what: Auto (MECM if its SMS Provider answers, else WSUS), ConfigMgr or Wsus. Log (from a status read from logs) means Auto.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public SyncSource Source { get; set; } = SyncSource.Auto;
+
+        /// <summary>The site server or WSUS server. Default: this computer.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("CN", "PSComputerName")]
+        public string? ComputerName { get; set; }
+
+        /// <summary>A full synchronization (MECM SyncNow(true) or FULL.SYN) instead of a delta one.</summary>
+        [Parameter]
+        public SwitchParameter FullSync { get; set; }
+
+        /// <summary>Follows the synchronization to its end with Write-Progress and returns the final status.</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        /// <summary>How long -Wait waits. The synchronization goes on after a timeout.</summary>
+        [Parameter]
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromHours(2);
+
+        /// <summary>Without -Wait: writes the status read right after the request.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <inheritdoc />
+        protected override void BeginProcessing()
+        {
+            if (Timeout <= TimeSpan.Zero)
+            {
+                ThrowEngineError(new WsusRemediationException("TimeoutOutOfRange", EngineErrorKind.InvalidArgument, $"-Timeout must be positive; got {Timeout}."));
+            }
+        }
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            var source = Source == SyncSource.Log ? SyncSource.Auto : Source;
+            var target = string.IsNullOrEmpty(ComputerName) ? Environment.MachineName : ComputerName!;
+            var kind = FullSync ? "full synchronization" : "synchronization";
+            var route = source switch
+            {
+                SyncSource.Wsus => "through the WSUS API",
+                SyncSource.ConfigMgr => "through MECM (SyncNow, else the WSyncMgr.box inbox file)",
+                _ => "through MECM if its SMS Provider answers, else the WSUS API",
+            };
+            if (!ShouldProcess(target, $"Start a {kind} {route}"))
+            {
+                return;
+            }
+
+            try
+            {
+                var service = SyncSources.Live(ComputerName, SystemClock.Instance);
+                var trigger = service.Start(source, FullSync, ComputerName, CancellationToken, WriteVerbose);
+                WriteVerbose(trigger.Method == SyncTriggerMethod.InboxFile
+                    ? $"Requested a {kind} on '{target}' with '{trigger.InboxFile}'."
+                    : $"Requested a {kind} on '{target}' with {trigger.Method}.");
+                var readSource = trigger.Source == SyncSource.Wsus ? SyncSource.Wsus : SyncSource.Auto;
+                if (Wait)
+                {
+                    var watcher = new SyncWatcher(token => service.Read(readSource, ComputerName, token), SystemClock.Instance);
+                    var result = watcher.WaitForCompletion(trigger.RequestedAt, Timeout, TimeSpan.FromSeconds(10), CancellationToken, (progress, status) => WriteSyncProgress(target, progress, status));
+                    if (!result.Completed)
+                    {
+                        WriteEngineError(new WsusRemediationException(
+                            "SyncWaitTimedOut",
+                            EngineErrorKind.OperationTimeout,
+                            result.Started
+                                ? $"The synchronization on '{target}' did not end within {Timeout}; it goes on. Follow it with Get-WsusSyncStatus."
+                                : $"The synchronization on '{target}' did not start within {Timeout}; the request stays queued.",
+                            target));
+                    }
+                    else if (result.Status.LastResult != SyncResult.Succeeded)
+                    {
+                        WriteWarning($"The synchronization on '{target}' ended {result.Status.LastResult}: {result.Status.HealthReason}");
+                    }
+
+                    WriteObject(result.Status);
+                }
+                else if (PassThru)
+                {
+                    WriteObject(service.Read(readSource, ComputerName, CancellationToken, WriteVerbose));
+                }
+            }
+            catch (WsusRemediationException ex)
+            {
+                WriteEngineError(ex, target);
+            }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C stops the waiting; the synchronization itself goes on.
+            }
+        }
+
+        private void WriteSyncProgress(string target, WaitProgress progress, WsusSyncStatus? status)
+        {
+            var record = new ProgressRecord(ProgressId, $"Synchronization on {target}", string.IsNullOrEmpty(progress.Status) ? "Waiting" : progress.Status)
+            {
+                // The sync's own percentage when it reports items, else how much of the timeout has passed.
+                PercentComplete = progress.Completed ? 100 : status?.State == SyncState.Running && status.ProgressPercent is { } p ? p : progress.PercentOfTimeout,
+                CurrentOperation = $"Waited {progress.Elapsed:hh\\:mm\\:ss} of {progress.Timeout:hh\\:mm\\:ss}",
+                RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            };
+            WriteProgress(record);
+        }
+    }
+}

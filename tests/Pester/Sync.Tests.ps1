@@ -1,0 +1,74 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# What only PowerShell can show for Get-WsusSyncStatus / Invoke-WsusSync: binding, -WhatIf, errors, the view.
+# Runs against the built module in out/WsusRemediation (build.ps1 -Task Test). Needs no WSUS and no MECM.
+
+BeforeAll {
+    $modulePath = Join-Path $PSScriptRoot '..\..\out\WsusRemediation\WsusRemediation.psd1'
+    Import-Module $modulePath -Force
+    $fixtures = Join-Path $PSScriptRoot '..\WsusRemediation.Engine.Tests\Fixtures\Sync'
+    $streakLog = Join-Path $fixtures 'wsyncmgr.cancelled-streak.log'
+}
+
+Describe 'Get-WsusSyncStatus -LogPath' {
+    It 'reads collected logs offline and judges the streak' {
+        $status = Get-WsusSyncStatus -LogPath $streakLog, (Join-Path $fixtures 'SoftwareDistribution.log')
+        $status.Source | Should -Be 'Log'
+        $status.LastResult | Should -Be 'Cancelled'
+        $status.CancelledOrFailedStreak | Should -Be 3
+        $status.Health | Should -Be 'Unhealthy'
+        $status.ComputerName | Should -Be 'CM01.CONTOSO.COM'
+    }
+
+    It 'resolves a relative folder from the current location' {
+        Push-Location $fixtures
+        try { $status = Get-WsusSyncStatus -LogPath . }
+        finally { Pop-Location }
+        $status.LogFiles.Count | Should -Be 4
+    }
+
+    It 'shows the table view' {
+        $text = Get-WsusSyncStatus -LogPath $streakLog | Format-Table | Out-String
+        $text | Should -Match 'Health'
+        $text | Should -Match 'Unhealthy'
+    }
+
+    It 'reports a missing file as a non-terminating LogFileNotFound error' {
+        $result = Get-WsusSyncStatus -LogPath (Join-Path $TestDrive 'nope.log') -ErrorVariable errors -ErrorAction SilentlyContinue
+        $result | Should -BeNullOrEmpty
+        $errors[0].FullyQualifiedErrorId | Should -Be 'LogFileNotFound,WsusRemediation.Commands.GetWsusSyncStatusCommand'
+        $errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'refuses -Source Log without -LogPath' {
+        { Get-WsusSyncStatus -Source Log -ErrorAction Stop } |
+            Should -Throw -ErrorId 'LogPathRequired,WsusRemediation.Commands.GetWsusSyncStatusCommand'
+    }
+}
+
+Describe 'Invoke-WsusSync' {
+    It 'binds ComputerName and Source from a status piped in, and -WhatIf contacts nothing' {
+        $status = Get-WsusSyncStatus -LogPath $streakLog
+        $result = $status | Invoke-WsusSync -WhatIf -ErrorVariable errors
+        $result | Should -BeNullOrEmpty
+        $errors | Should -BeNullOrEmpty
+    }
+
+    It 'says what it would do with -WhatIf' {
+        $transcript = Join-Path $TestDrive 'whatif.txt'
+        Start-Transcript -Path $transcript | Out-Null
+        try { Get-WsusSyncStatus -LogPath $streakLog | Invoke-WsusSync -FullSync -WhatIf }
+        finally { Stop-Transcript | Out-Null }
+        Get-Content $transcript -Raw | Should -Match 'Start a full synchronization .* on target "CM01\.CONTOSO\.COM"'
+    }
+
+    It 'refuses a zero timeout' {
+        { Invoke-WsusSync -Wait -Timeout 0 -WhatIf -ErrorAction Stop } |
+            Should -Throw -ErrorId 'TimeoutOutOfRange,WsusRemediation.Commands.InvokeWsusSyncCommand'
+    }
+
+    It 'declares ShouldProcess and its output type' {
+        $command = Get-Command Invoke-WsusSync
+        $command.Parameters.Keys | Should -Contain 'WhatIf'
+        $command.OutputType.Name | Should -Contain 'WsusRemediation.Engine.Sync.WsusSyncStatus'
+    }
+}
