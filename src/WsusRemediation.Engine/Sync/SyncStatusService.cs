@@ -118,12 +118,17 @@ namespace WsusRemediation.Engine.Sync
             {
                 return StartConfigMgr(fullSync, name, cancellationToken, verbose);
             }
-            catch (WsusRemediationException ex) when (source != SyncSource.ConfigMgr && ex.ErrorId != "SyncAlreadyRunning" && _wsus is not null)
+            catch (WsusRemediationException ex) when (source != SyncSource.ConfigMgr && _wsus is not null && IsNoConfigMgrHere(ex))
             {
                 verbose?.Invoke($"MECM could not start the synchronization ({ex.Message}); using the WSUS API.");
                 return StartWsus(fullSync, name, cancellationToken, verbose);
             }
         }
+
+        // Only a missing MECM sends Auto to WSUS: when the site answered but refused, starting WSUS
+        // behind MECM's back would leave MECM's database out of step.
+        private static bool IsNoConfigMgrHere(WsusRemediationException ex) =>
+            ex.ErrorId == "ConfigMgrProviderUnavailable" || ex.ErrorId == "ConfigMgrInboxNotFound" || ex.ErrorId == "SyncSourceUnavailable";
 
         private SyncTriggerResult StartWsus(bool fullSync, string computerName, CancellationToken cancellationToken, Action<string>? verbose)
         {

@@ -186,4 +186,27 @@ public class SimulatedSyncScenarioTests
         Assert.Contains("RPC server is unavailable", ex.Message);
         Assert.Contains("HTTP status 503", ex.Message);
     }
+
+    [Fact]
+    public void Auto_uses_WSUS_only_when_there_is_no_MECM_here()
+    {
+        var wsusOnly = new SyncStatusService(_clock, _server, new NoSite(), null, new NoInbox());
+        var trigger = wsusOnly.Start(SyncSource.Auto, false, "WSUS01", CancellationToken.None);
+        Assert.Equal(SyncTriggerMethod.StartSynchronization, trigger.Method);
+        Assert.Equal(SyncSource.Wsus, trigger.Source);
+    }
+
+    private sealed class NoSite : IConfigMgrSyncProvider
+    {
+        public ConfigMgrSyncSnapshot Read(CancellationToken cancellationToken) =>
+            throw new WsusRemediationException("ConfigMgrProviderUnavailable", EngineErrorKind.ConnectionError, "Invalid namespace");
+
+        public void SyncNow(bool fullSync, CancellationToken cancellationToken) => Read(cancellationToken);
+    }
+
+    private sealed class NoInbox : ISyncInboxTrigger
+    {
+        public string Drop(bool fullSync, CancellationToken cancellationToken) =>
+            throw new WsusRemediationException("ConfigMgrInboxNotFound", EngineErrorKind.ObjectNotFound, "not a site server");
+    }
 }
