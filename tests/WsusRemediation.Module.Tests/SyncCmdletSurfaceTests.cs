@@ -56,12 +56,22 @@ namespace WsusRemediation.Module.Tests
                     continue;
                 }
 
+                // -Source is a validated string: the enum's name binds to it.
                 var target = Nullable.GetUnderlyingType(parameter.PropertyType) ?? parameter.PropertyType;
-                Assert.True(target.FullName == property.PropertyType.FullName, $"{property.Name} is {property.PropertyType} but -{parameter.Name} is {target}");
+                Assert.True(target.FullName == property.PropertyType.FullName || (target.FullName == "System.String" && property.PropertyType.IsEnum), $"{property.Name} is {property.PropertyType} but -{parameter.Name} is {target}");
                 bound.Add(parameter.Name);
             }
 
             Assert.Equal(new[] { "ComputerName", "Source" }, bound.OrderBy(n => n));
+        }
+
+        [Fact]
+        public void Every_SyncSource_name_is_an_accepted_Invoke_WsusSync_Source()
+        {
+            var sourceEnum = _module.GetReferencedAssemblies().Select(n => _context.LoadFromAssemblyName(n)).Select(a => a.GetType("WsusRemediation.Engine.Sync.SyncSource")).First(t => t is not null)!;
+            var validate = Attribute(Command("InvokeWsusSyncCommand").GetProperty("Source")!, "ValidateSetAttribute")!;
+            var accepted = ((IEnumerable<CustomAttributeTypedArgument>)validate.ConstructorArguments[0].Value!).Select(v => (string)v.Value!);
+            Assert.Equal(sourceEnum.GetEnumNames().OrderBy(n => n), accepted.OrderBy(n => n));
         }
 
         [Fact]

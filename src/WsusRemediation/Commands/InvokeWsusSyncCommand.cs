@@ -18,9 +18,14 @@ namespace WsusRemediation.Commands
     {
         private const int ProgressId = 5;
 
-        /// <summary>Through what: Auto (MECM if its SMS Provider answers, else WSUS), ConfigMgr or Wsus. Log (from a status read from logs) means Auto.</summary>
+        /// <summary>
+        /// Through what: Auto (MECM if its SMS Provider answers, else WSUS), ConfigMgr or Wsus. Log (from a
+        /// status read from logs) means Auto. A string with a ValidateSet rather than the enum, so that
+        /// other objects with a Source property of another type fail with a clear validation message.
+        /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        public SyncSource Source { get; set; } = SyncSource.Auto;
+        [ValidateSet("Auto", "Wsus", "ConfigMgr", "Log", IgnoreCase = true)]
+        public string Source { get; set; } = nameof(SyncSource.Auto);
 
         /// <summary>The site server or WSUS server. Default: this computer.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -55,7 +60,8 @@ namespace WsusRemediation.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            var source = Source == SyncSource.Log ? SyncSource.Auto : Source;
+            var requested = (SyncSource)Enum.Parse(typeof(SyncSource), Source, ignoreCase: true);
+            var source = requested == SyncSource.Log ? SyncSource.Auto : requested;
             var target = string.IsNullOrEmpty(ComputerName) ? Environment.MachineName : ComputerName!;
             var kind = FullSync ? "full synchronization" : "synchronization";
             var route = source switch
