@@ -143,10 +143,11 @@ namespace WsusRemediation.Engine.Sync
 
             var status = SyncReasoning.Merge(computerName, new[] { SyncReasoning.FromWsus(wsus.Read(1, cancellationToken), 1) }, _clock.UtcNow.UtcDateTime);
             RefuseIfRunning(status, computerName);
+            var previousEnd = status.LastEndTime;
             var requestedAt = _clock.UtcNow.UtcDateTime;
             wsus.StartSynchronization(cancellationToken);
             verbose?.Invoke($"WSUS on '{Display(computerName)}' accepted StartSynchronization().");
-            return new SyncTriggerResult { ComputerName = computerName, Source = SyncSource.Wsus, Method = SyncTriggerMethod.StartSynchronization, RequestedAt = requestedAt };
+            return new SyncTriggerResult { ComputerName = computerName, Source = SyncSource.Wsus, Method = SyncTriggerMethod.StartSynchronization, RequestedAt = requestedAt, PreviousEndTime = previousEnd };
         }
 
         private SyncTriggerResult StartConfigMgr(bool fullSync, string computerName, CancellationToken cancellationToken, Action<string>? verbose)
@@ -158,11 +159,12 @@ namespace WsusRemediation.Engine.Sync
                 {
                     var observations = new List<SyncObservation> { SyncReasoning.FromConfigMgr(_configMgr.Read(cancellationToken), computerName) };
                     TryAddWsus(observations, cancellationToken);
-                    RefuseIfRunning(SyncReasoning.Merge(computerName, observations, _clock.UtcNow.UtcDateTime), computerName);
+                    var before = SyncReasoning.Merge(computerName, observations, _clock.UtcNow.UtcDateTime);
+                    RefuseIfRunning(before, computerName);
                     var requestedAt = _clock.UtcNow.UtcDateTime;
                     _configMgr.SyncNow(fullSync, cancellationToken);
                     verbose?.Invoke($"MECM accepted SMS_SoftwareUpdate.SyncNow({fullSync.ToString().ToLowerInvariant()}).");
-                    return new SyncTriggerResult { ComputerName = computerName, Source = SyncSource.ConfigMgr, Method = SyncTriggerMethod.SyncNow, FullSync = fullSync, RequestedAt = requestedAt };
+                    return new SyncTriggerResult { ComputerName = computerName, Source = SyncSource.ConfigMgr, Method = SyncTriggerMethod.SyncNow, FullSync = fullSync, RequestedAt = requestedAt, PreviousEndTime = before.LastEndTime };
                 }
                 catch (WsusRemediationException ex) when (ex.Kind == EngineErrorKind.ConnectionError || ex.Kind == EngineErrorKind.ResourceUnavailable || ex.Kind == EngineErrorKind.NotInstalled)
                 {
@@ -178,15 +180,18 @@ namespace WsusRemediation.Engine.Sync
 
             var observationsWithoutMecm = new List<SyncObservation>();
             TryAddWsus(observationsWithoutMecm, cancellationToken);
+            DateTime? previous = null;
             if (observationsWithoutMecm.Count > 0)
             {
-                RefuseIfRunning(SyncReasoning.Merge(computerName, observationsWithoutMecm, _clock.UtcNow.UtcDateTime), computerName);
+                var before = SyncReasoning.Merge(computerName, observationsWithoutMecm, _clock.UtcNow.UtcDateTime);
+                RefuseIfRunning(before, computerName);
+                previous = before.LastEndTime;
             }
 
             var at = _clock.UtcNow.UtcDateTime;
             var file = _inbox.Drop(fullSync, cancellationToken);
             verbose?.Invoke($"Wrote '{file}'; SMS_WSUS_SYNC_MANAGER starts the synchronization when it sees it.");
-            return new SyncTriggerResult { ComputerName = computerName, Source = SyncSource.ConfigMgr, Method = SyncTriggerMethod.InboxFile, FullSync = fullSync, RequestedAt = at, InboxFile = file };
+            return new SyncTriggerResult { ComputerName = computerName, Source = SyncSource.ConfigMgr, Method = SyncTriggerMethod.InboxFile, FullSync = fullSync, RequestedAt = at, PreviousEndTime = previous, InboxFile = file };
         }
 
         private void TryAddWsus(List<SyncObservation> observations, CancellationToken cancellationToken)

@@ -31,6 +31,12 @@ namespace WsusRemediation.Engine.Sync
         /// <summary>When it was requested, UTC.</summary>
         public DateTime RequestedAt { get; init; }
 
+        /// <summary>
+        /// When the last synchronization known before the request ended, UTC: a later end is the requested
+        /// one. Empty when the status could not be read first.
+        /// </summary>
+        public DateTime? PreviousEndTime { get; init; }
+
         /// <summary>For <see cref="SyncTriggerMethod.InboxFile"/>: the file written.</summary>
         public string? InboxFile { get; init; }
     }

@@ -45,12 +45,18 @@ namespace WsusRemediation.Engine.Sync
             _clock = clock ?? throw new ArgumentNullException(nameof(clock));
         }
 
+        /// <summary>Waits for the synchronization <paramref name="trigger"/> requested to end; see the other overload.</summary>
+        public SyncWatchResult WaitForCompletion(SyncTriggerResult trigger, TimeSpan timeout, TimeSpan pollInterval, CancellationToken cancellationToken, Action<WaitProgress, WsusSyncStatus?>? progress = null) =>
+            WaitForCompletion((trigger ?? throw new ArgumentNullException(nameof(trigger))).RequestedAt, trigger.PreviousEndTime, timeout, pollInterval, cancellationToken, progress);
+
         /// <summary>
-        /// Waits for the synchronization requested at <paramref name="requestedAt"/> to end. Read
+        /// Waits for the synchronization requested at <paramref name="requestedAt"/> to end: it is
+        /// idle again after being seen running, or shows an end later than <paramref name="previousEndTime"/>
+        /// (the last end known before the request). Read
         /// failures (WSUS answering 503 while its pool is down) are reported as the state and
         /// polling goes on. Throws the last read failure when no status could be read at all.
         /// </summary>
-        public SyncWatchResult WaitForCompletion(DateTime requestedAt, TimeSpan timeout, TimeSpan pollInterval, CancellationToken cancellationToken, Action<WaitProgress, WsusSyncStatus?>? progress = null)
+        public SyncWatchResult WaitForCompletion(DateTime requestedAt, DateTime? previousEndTime, TimeSpan timeout, TimeSpan pollInterval, CancellationToken cancellationToken, Action<WaitProgress, WsusSyncStatus?>? progress = null)
         {
             WsusSyncStatus? last = null;
             WsusRemediationException? lastFailure = null;
@@ -71,7 +77,7 @@ namespace WsusRemediation.Engine.Sync
                 }
 
                 seenRunning |= last.State == SyncState.Running;
-                done = last.State == SyncState.Idle && (seenRunning || EndedAfter(last, requestedAt));
+                done = last.State == SyncState.Idle && (seenRunning || EndedAfter(last, requestedAt, previousEndTime));
                 return done;
             }
 
@@ -90,12 +96,15 @@ namespace WsusRemediation.Engine.Sync
                 throw lastFailure ?? new WsusRemediationException("SyncStatusUnavailable", EngineErrorKind.ResourceUnavailable, "The synchronization status could not be read.");
             }
 
-            return new SyncWatchResult(last, completed, seenRunning || EndedAfter(last, requestedAt));
+            return new SyncWatchResult(last, completed, seenRunning || EndedAfter(last, requestedAt, previousEndTime));
         }
 
-        /// <summary>True when the status shows a synchronization that ended after the request.</summary>
-        public static bool EndedAfter(WsusSyncStatus status, DateTime requestedAt) =>
-            status?.LastEndTime is { } end && end >= requestedAt - ClockSkewTolerance;
+        /// <summary>
+        /// True when the status shows a synchronization that ended after the request: later than the last
+        /// end known before it or, when that is unknown, no earlier than the request less the clock skew.
+        /// </summary>
+        public static bool EndedAfter(WsusSyncStatus status, DateTime requestedAt, DateTime? previousEndTime = null) =>
+            status?.LastEndTime is { } end && (previousEndTime is { } previous ? end > previous : end >= requestedAt - ClockSkewTolerance);
 
         /// <summary>The state in words, for Write-Progress.</summary>
         public static string Describe(WsusSyncStatus? status, Exception? readFailure, bool seenRunning, bool done)

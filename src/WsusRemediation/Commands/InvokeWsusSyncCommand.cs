@@ -86,7 +86,7 @@ namespace WsusRemediation.Commands
                 if (Wait)
                 {
                     var watcher = new SyncWatcher(token => service.Read(readSource, ComputerName, token), SystemClock.Instance);
-                    var result = watcher.WaitForCompletion(trigger.RequestedAt, Timeout, TimeSpan.FromSeconds(10), CancellationToken, (progress, status) => WriteSyncProgress(target, progress, status));
+                    var result = watcher.WaitForCompletion(trigger, Timeout, TimeSpan.FromSeconds(10), CancellationToken, (progress, status) => WriteSyncProgress(target, progress, status));
                     if (!result.Completed)
                     {
                         WriteEngineError(new WsusRemediationException(

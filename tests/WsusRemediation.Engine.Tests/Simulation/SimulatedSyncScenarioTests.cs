@@ -30,8 +30,8 @@ public class SimulatedSyncScenarioTests
 
     private WsusSyncStatus Read() => _service.Read(SyncSource.Auto, "CM01", CancellationToken.None);
 
-    private SyncWatchResult Watch(DateTime requestedAt, TimeSpan timeout, List<(WaitProgress Progress, WsusSyncStatus? Status)>? reports = null, CancellationToken token = default) =>
-        new SyncWatcher(t => _service.Read(SyncSource.Auto, "CM01", t), _clock).WaitForCompletion(requestedAt, timeout, Poll, token, (p, s) => reports?.Add((p, s)));
+    private SyncWatchResult Watch(SyncTriggerResult trigger, TimeSpan timeout, List<(WaitProgress Progress, WsusSyncStatus? Status)>? reports = null, CancellationToken token = default) =>
+        new SyncWatcher(t => _service.Read(SyncSource.Auto, "CM01", t), _clock).WaitForCompletion(trigger, timeout, Poll, token, (p, s) => reports?.Add((p, s)));
 
     [Fact]
     public void Before_any_repair_the_status_is_unhealthy_with_2_cancelled_and_0_updates()
@@ -50,7 +50,7 @@ public class SimulatedSyncScenarioTests
         Assert.Equal(SyncTriggerMethod.SyncNow, trigger.Method);
         _server.StopPoolAfter(TimeSpan.FromMinutes(3));
 
-        var result = Watch(trigger.RequestedAt, TimeSpan.FromMinutes(30));
+        var result = Watch(trigger, TimeSpan.FromMinutes(30));
 
         Assert.True(result.Completed);
         Assert.True(result.Started);
@@ -75,7 +75,7 @@ public class SimulatedSyncScenarioTests
         var reports = new List<(WaitProgress Progress, WsusSyncStatus? Status)>();
         var trigger = _service.Start(SyncSource.Auto, false, "CM01", CancellationToken.None);
 
-        var result = Watch(trigger.RequestedAt, TimeSpan.FromMinutes(30), reports);
+        var result = Watch(trigger, TimeSpan.FromMinutes(30), reports);
 
         Assert.True(result.Completed);
         Assert.Equal(SyncResult.Succeeded, result.Status.LastResult);
@@ -98,7 +98,7 @@ public class SimulatedSyncScenarioTests
         _server.Stalls = true;
         var trigger = _service.Start(SyncSource.ConfigMgr, false, "CM01", CancellationToken.None);
 
-        var result = Watch(trigger.RequestedAt, TimeSpan.FromMinutes(20));
+        var result = Watch(trigger, TimeSpan.FromMinutes(20));
 
         Assert.False(result.Completed);
         Assert.True(result.Started);
@@ -120,7 +120,7 @@ public class SimulatedSyncScenarioTests
             }
         };
 
-        Assert.ThrowsAny<OperationCanceledException>(() => Watch(trigger.RequestedAt, TimeSpan.FromHours(1), token: stop.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => Watch(trigger, TimeSpan.FromHours(1), token: stop.Token));
         Assert.True(_clock.TotalDelayed < TimeSpan.FromMinutes(3));
         Assert.True(_server.WsusRunning);
     }
@@ -144,7 +144,7 @@ public class SimulatedSyncScenarioTests
     {
         Assert.Equal(0, Read().ConfigMgrUpdateCount);
         var trigger = _service.Start(SyncSource.ConfigMgr, true, "CM01", CancellationToken.None);
-        var final = Watch(trigger.RequestedAt, TimeSpan.FromMinutes(30)).Status;
+        var final = Watch(trigger, TimeSpan.FromMinutes(30)).Status;
         Assert.Equal(9873, final.ConfigMgrUpdateCount);
         Assert.Equal(SyncHealth.Healthy, final.Health);
         Assert.Contains("MECM has 9873 software updates", final.HealthReason);
@@ -163,7 +163,7 @@ public class SimulatedSyncScenarioTests
         Assert.Contains(messages, m => m.Contains("SMS Provider cannot be reached", StringComparison.Ordinal));
 
         // Auto then reads WSUS only, and still follows the sync to its end.
-        var result = Watch(trigger.RequestedAt, TimeSpan.FromMinutes(30));
+        var result = Watch(trigger, TimeSpan.FromMinutes(30));
         Assert.True(result.Completed);
         Assert.Equal(SyncResult.Succeeded, result.Status.LastResult);
         Assert.Equal(SyncSource.Wsus, result.Status.Source);

@@ -21,7 +21,20 @@ public sealed class SimulatedSyncServer : IWsusSyncApi, IConfigMgrSyncProvider, 
     private int _generation;
     private DateTime _startedAt;
 
-    public SimulatedSyncServer(VirtualClock clock) => _clock = clock;
+    private readonly Func<bool>? _wsusAnswers;
+
+    /// <summary>
+    /// A standalone simulation whose pool is <see cref="PoolRunning"/>, or, with <paramref name="wsusAnswers"/>,
+    /// one that asks the site server whether WsusPool and the WSUS service are up.
+    /// </summary>
+    public SimulatedSyncServer(VirtualClock clock, Func<bool>? wsusAnswers = null)
+    {
+        _clock = clock;
+        _wsusAnswers = wsusAnswers;
+    }
+
+    /// <summary>True while WSUS's web services answer (WsusPool started).</summary>
+    public bool WsusAnswers => _wsusAnswers?.Invoke() ?? PoolRunning;
 
     public TimeSpan PickupDelay { get; set; } = TimeSpan.FromSeconds(45);
 
@@ -93,7 +106,7 @@ public sealed class SimulatedSyncServer : IWsusSyncApi, IConfigMgrSyncProvider, 
     public WsusSyncSnapshot Read(int historyCount, CancellationToken cancellationToken)
     {
         Reads++;
-        if (!PoolRunning)
+        if (!WsusAnswers)
         {
             throw new WsusRemediationException("WsusServerUnreachable", EngineErrorKind.ConnectionError, "The request failed with HTTP status 503: Service Unavailable.");
         }
@@ -112,7 +125,7 @@ public sealed class SimulatedSyncServer : IWsusSyncApi, IConfigMgrSyncProvider, 
 
     public void StartSynchronization(CancellationToken cancellationToken)
     {
-        if (!PoolRunning)
+        if (!WsusAnswers)
         {
             throw new WsusRemediationException("WsusServerUnreachable", EngineErrorKind.ConnectionError, "The request failed with HTTP status 503: Service Unavailable.");
         }
@@ -182,7 +195,7 @@ public sealed class SimulatedSyncServer : IWsusSyncApi, IConfigMgrSyncProvider, 
         if (mecm)
         {
             MecmState(6701);
-            if (!PoolRunning)
+            if (!WsusAnswers)
             {
                 MecmState(6703, HResultUssCommunication);
                 return;
@@ -203,6 +216,18 @@ public sealed class SimulatedSyncServer : IWsusSyncApi, IConfigMgrSyncProvider, 
     {
         if (generation != _generation || !WsusRunning)
         {
+            return;
+        }
+
+        if (!WsusAnswers)
+        {
+            // The pool went down under the sync: WSUS cancels it and MECM reports the failure.
+            EndWsus("Canceled");
+            if (mecm)
+            {
+                MecmState(6703, HResultUssCommunication);
+            }
+
             return;
         }
 
