@@ -26,6 +26,12 @@ Describe 'Get-WsusSyncStatus -LogPath' {
         $status.LogFiles.Count | Should -Be 4
     }
 
+    It 'reads files piped from Get-ChildItem together as one server' {
+        $status = @(Get-ChildItem $fixtures -Filter *.log | Get-WsusSyncStatus)
+        $status.Count | Should -Be 1
+        $status[0].LogFiles.Count | Should -Be 4
+    }
+
     It 'shows the table view' {
         $text = Get-WsusSyncStatus -LogPath $streakLog | Format-Table | Out-String
         $text | Should -Match 'Health'

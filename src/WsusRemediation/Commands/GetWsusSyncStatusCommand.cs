@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using WsusRemediation.Common;
@@ -18,6 +19,8 @@ namespace WsusRemediation.Commands
     {
         private const string LiveSet = "Live";
         private const string LogSet = "Log";
+
+        private readonly List<string> _logPaths = new List<string>();
 
         /// <summary>Where to read: Auto (MECM and WSUS, merged), Wsus, ConfigMgr, or Log (with -LogPath).</summary>
         [Parameter(ParameterSetName = LiveSet)]
@@ -40,17 +43,8 @@ namespace WsusRemediation.Commands
         {
             if (ParameterSetName == LogSet)
             {
-                try
-                {
-                    var paths = LogPath!.Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p)).ToList();
-                    var service = SyncSources.Offline(paths, SystemClock.Instance);
-                    WriteObject(service.Read(SyncSource.Log, null, CancellationToken, WriteVerbose));
-                }
-                catch (WsusRemediationException ex)
-                {
-                    WriteEngineError(ex);
-                }
-
+                // Logs piped in one by one (Get-ChildItem) describe one server: read them together at the end.
+                _logPaths.AddRange(LogPath!.Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p)));
                 return;
             }
 
@@ -71,6 +65,25 @@ namespace WsusRemediation.Commands
                 {
                     WriteEngineError(ex, computer);
                 }
+            }
+        }
+
+        /// <inheritdoc />
+        protected override void EndProcessing()
+        {
+            if (ParameterSetName != LogSet || _logPaths.Count == 0)
+            {
+                return;
+            }
+
+            try
+            {
+                var service = SyncSources.Offline(_logPaths, SystemClock.Instance);
+                WriteObject(service.Read(SyncSource.Log, null, CancellationToken, WriteVerbose));
+            }
+            catch (WsusRemediationException ex)
+            {
+                WriteEngineError(ex);
             }
         }
     }
