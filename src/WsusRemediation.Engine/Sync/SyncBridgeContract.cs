@@ -86,10 +86,11 @@ namespace WsusRemediation.Engine.Sync
             object? parsed;
             try
             {
-                // A profile or warning may print before the document; the document is the last line that starts with '{'.
-                var text = (json ?? string.Empty).Trim();
-                var start = text.LastIndexOf("\n{", StringComparison.Ordinal);
-                parsed = BridgeJson.Parse(start >= 0 ? text.Substring(start + 1) : text);
+                // A warning may print before the document, and a byte order mark may lead it: the document is
+                // the last line that starts with '{'.
+                var lines = (json ?? string.Empty).Split('\n').Select(l => l.Trim().TrimStart('\uFEFF')).ToList();
+                var document = lines.LastOrDefault(l => l.StartsWith("{", StringComparison.Ordinal)) ?? string.Join("\n", lines).Trim();
+                parsed = BridgeJson.Parse(document);
             }
             catch (FormatException ex)
             {

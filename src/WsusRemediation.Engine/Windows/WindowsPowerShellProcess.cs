@@ -33,7 +33,7 @@ namespace WsusRemediation.Engine.Windows
             WindowsPlatform.RequireWindows("Reaching the WSUS API or the SMS Provider", "-LogPath");
             cancellationToken.ThrowIfCancellationRequested();
             // -EncodedCommand (UTF-16LE, Base64) sidesteps every quoting problem of the command line.
-            var encoded = Convert.ToBase64String(Encoding.Unicode.GetBytes("[Console]::OutputEncoding = [Text.Encoding]::UTF8\n" + script));
+            var encoded = Convert.ToBase64String(Encoding.Unicode.GetBytes("[Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false\n" + script));
             var start = new ProcessStartInfo(PowerShellPath, "-NoLogo -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand " + encoded)
             {
                 UseShellExecute = false,

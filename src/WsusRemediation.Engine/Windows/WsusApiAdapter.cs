@@ -213,7 +213,8 @@ catch {
     while ($e -is [System.Management.Automation.MethodInvocationException] -and $null -ne $e.InnerException) { $e = $e.InnerException }
     $doc = [ordered]@{ contract = $Contract; kind = 'Error'; error = [ordered]@{ stage = $stage; type = $e.GetType().FullName; message = $e.Message } }
 }
-$doc | ConvertTo-Json -Depth 5 -Compress
+# Straight to stdout: the host would wrap a long line to its buffer width.
+[Console]::Out.WriteLine(($doc | ConvertTo-Json -Depth 5 -Compress))
 ";
     }
 }

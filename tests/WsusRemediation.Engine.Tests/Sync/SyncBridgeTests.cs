@@ -36,7 +36,7 @@ public class SyncBridgeTests
     [Fact]
     public void The_WSUS_status_document_is_parsed_with_UTC_times()
     {
-        var runner = new FakeRunner("WARNING: a profile said something\r\n" + WsusRunning + "\r\n");
+        var runner = new FakeRunner("WARNING: a profile said something\r\n\uFEFF" + WsusRunning + "\r\n");
         var snapshot = new WsusApiAdapter("CM01", runner, inProcess: false).Read(5, CancellationToken.None);
         Assert.Equal("Running", snapshot.Status);
         Assert.Equal(3100, snapshot.ProcessedItems);
