@@ -328,9 +328,13 @@ namespace WsusRemediation.Engine.Sync
             var streak = CountCancelledOrFailedStreak(history);
             var sources = observations.Select(o => o.Source).Distinct().ToList();
 
-            var status = new WsusSyncStatus
+            var computer = !string.IsNullOrEmpty(computerName) ? computerName! : observations.Select(o => o.ComputerName).FirstOrDefault(n => !string.IsNullOrEmpty(n)) ?? string.Empty;
+            var lastStart = running ? runningSources.Select(o => o.LastStartTime).Where(t => t.HasValue).DefaultIfEmpty(null).Max() ?? last?.StartTime : last?.StartTime;
+
+            // The verdict is judged on the finished status, so the status is built once to judge and once to return.
+            WsusSyncStatus Build(SyncHealth health, string reason) => new WsusSyncStatus
             {
-                ComputerName = !string.IsNullOrEmpty(computerName) ? computerName! : observations.Select(o => o.ComputerName).FirstOrDefault(n => !string.IsNullOrEmpty(n)) ?? string.Empty,
+                ComputerName = computer,
                 Source = primary.Source,
                 Sources = sources,
                 State = running ? SyncState.Running : SyncState.Idle,
@@ -339,7 +343,7 @@ namespace WsusRemediation.Engine.Sync
                 TotalItems = withItems?.TotalItems,
                 ProgressPercent = withItems?.ProgressPercent ?? runningSources.Select(o => o.ProgressPercent).FirstOrDefault(p => p.HasValue),
                 LastResult = lastResult,
-                LastStartTime = running ? runningSources.Select(o => o.LastStartTime).Where(t => t.HasValue).DefaultIfEmpty(null).Max() ?? last?.StartTime : last?.StartTime,
+                LastStartTime = lastStart,
                 LastEndTime = last?.EndTime,
                 LastError = last?.Error,
                 ErrorText = last?.ErrorText,
@@ -352,35 +356,12 @@ namespace WsusRemediation.Engine.Sync
                 SyncCatalogVersion = configMgr?.SyncCatalogVersion,
                 LogFiles = logPaths ?? Array.Empty<string>(),
                 CollectedAt = now,
-            };
-            var (health, reason) = Judge(status, now);
-            return new WsusSyncStatus
-            {
-                ComputerName = status.ComputerName,
-                Source = status.Source,
-                Sources = status.Sources,
-                State = status.State,
-                Phase = status.Phase,
-                ProcessedItems = status.ProcessedItems,
-                TotalItems = status.TotalItems,
-                ProgressPercent = status.ProgressPercent,
-                LastResult = status.LastResult,
-                LastStartTime = status.LastStartTime,
-                LastEndTime = status.LastEndTime,
-                LastError = status.LastError,
-                ErrorText = status.ErrorText,
-                LastSuccessTime = status.LastSuccessTime,
-                History = status.History,
-                CancelledOrFailedStreak = status.CancelledOrFailedStreak,
-                ConfigMgrUpdateCount = status.ConfigMgrUpdateCount,
-                ConfigMgrSyncState = status.ConfigMgrSyncState,
-                SiteCode = status.SiteCode,
-                SyncCatalogVersion = status.SyncCatalogVersion,
-                LogFiles = status.LogFiles,
-                CollectedAt = status.CollectedAt,
                 Health = health,
                 HealthReason = reason,
             };
+
+            var (verdict, why) = Judge(Build(SyncHealth.Healthy, string.Empty), now);
+            return Build(verdict, why);
         }
 
         /// <summary>
