@@ -7,8 +7,11 @@ namespace WsusRemediation.Engine.Sync
     /// <summary>The MECM SMS Provider, as far as software update synchronization goes.</summary>
     public interface IConfigMgrSyncProvider
     {
-        /// <summary>Finds the site (SMS_ProviderLocation, ProviderForLocalSite), reads SMS_SUPSyncStatus and counts SMS_SoftwareUpdate.</summary>
-        ConfigMgrSyncSnapshot Read(CancellationToken cancellationToken);
+        /// <summary>
+        /// Finds the site (SMS_ProviderLocation, ProviderForLocalSite), reads SMS_SUPSyncStatus and, with
+        /// <paramref name="countUpdates"/>, counts SMS_SoftwareUpdate (slow on large sites: polling skips it).
+        /// </summary>
+        ConfigMgrSyncSnapshot Read(bool countUpdates, CancellationToken cancellationToken);
 
         /// <summary>Calls the static SMS_SoftwareUpdate.SyncNow(fullSync). Throws ConfigMgrProviderUnavailable when the provider cannot be reached.</summary>
         void SyncNow(bool fullSync, CancellationToken cancellationToken);

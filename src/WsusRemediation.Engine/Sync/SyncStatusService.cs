@@ -35,7 +35,11 @@ namespace WsusRemediation.Engine.Sync
         /// Reads the status. <see cref="SyncSource.Auto"/> reads MECM and WSUS and merges what answered;
         /// it fails only when neither did. <see cref="SyncSource.Log"/> reads the evidence.
         /// </summary>
-        public WsusSyncStatus Read(SyncSource source, string? computerName, CancellationToken cancellationToken, Action<string>? verbose = null)
+        public WsusSyncStatus Read(SyncSource source, string? computerName, CancellationToken cancellationToken, Action<string>? verbose = null) =>
+            Read(source, computerName, countUpdates: true, cancellationToken, verbose);
+
+        /// <summary>Reads the status; without <paramref name="countUpdates"/> MECM's updates are not counted (cheaper, for polling).</summary>
+        public WsusSyncStatus Read(SyncSource source, string? computerName, bool countUpdates, CancellationToken cancellationToken, Action<string>? verbose = null)
         {
             var now = _clock.UtcNow.UtcDateTime;
             switch (source)
@@ -48,19 +52,19 @@ namespace WsusRemediation.Engine.Sync
                 case SyncSource.Wsus:
                     return SyncReasoning.Merge(computerName, new[] { ReadWsus(cancellationToken) }, now, null, HistoryCount);
                 case SyncSource.ConfigMgr:
-                    return SyncReasoning.Merge(computerName, new[] { ReadConfigMgr(computerName, cancellationToken) }, now, null, HistoryCount);
+                    return SyncReasoning.Merge(computerName, new[] { ReadConfigMgr(computerName, countUpdates, cancellationToken) }, now, null, HistoryCount);
                 default:
-                    return SyncReasoning.Merge(computerName, ReadAuto(computerName, cancellationToken, verbose), now, null, HistoryCount);
+                    return SyncReasoning.Merge(computerName, ReadAuto(computerName, countUpdates, cancellationToken, verbose), now, null, HistoryCount);
             }
         }
 
-        private List<SyncObservation> ReadAuto(string? computerName, CancellationToken cancellationToken, Action<string>? verbose)
+        private List<SyncObservation> ReadAuto(string? computerName, bool countUpdates, CancellationToken cancellationToken, Action<string>? verbose)
         {
             var observations = new List<SyncObservation>();
             var failures = new List<WsusRemediationException>();
             foreach (var (name, read) in new (string, Func<SyncObservation>)[]
             {
-                ("MECM SMS Provider", () => ReadConfigMgr(computerName, cancellationToken)),
+                ("MECM SMS Provider", () => ReadConfigMgr(computerName, countUpdates, cancellationToken)),
                 ("WSUS API", () => ReadWsus(cancellationToken)),
             })
             {
@@ -95,8 +99,8 @@ namespace WsusRemediation.Engine.Sync
         private SyncObservation ReadWsus(CancellationToken cancellationToken) =>
             SyncReasoning.FromWsus((_wsus ?? throw NotAvailable("WSUS API")).Read(HistoryCount, cancellationToken), HistoryCount);
 
-        private SyncObservation ReadConfigMgr(string? computerName, CancellationToken cancellationToken) =>
-            SyncReasoning.FromConfigMgr((_configMgr ?? throw NotAvailable("MECM SMS Provider")).Read(cancellationToken), computerName);
+        private SyncObservation ReadConfigMgr(string? computerName, bool countUpdates, CancellationToken cancellationToken) =>
+            SyncReasoning.FromConfigMgr((_configMgr ?? throw NotAvailable("MECM SMS Provider")).Read(countUpdates, cancellationToken), computerName);
 
         private static WsusRemediationException NotAvailable(string what) =>
             new WsusRemediationException("SyncSourceUnavailable", EngineErrorKind.NotInstalled, $"The {what} is not available here.");
@@ -157,7 +161,7 @@ namespace WsusRemediation.Engine.Sync
             {
                 try
                 {
-                    var observations = new List<SyncObservation> { SyncReasoning.FromConfigMgr(_configMgr.Read(cancellationToken), computerName) };
+                    var observations = new List<SyncObservation> { SyncReasoning.FromConfigMgr(_configMgr.Read(countUpdates: false, cancellationToken), computerName) };
                     TryAddWsus(observations, cancellationToken);
                     var before = SyncReasoning.Merge(computerName, observations, _clock.UtcNow.UtcDateTime);
                     RefuseIfRunning(before, computerName);

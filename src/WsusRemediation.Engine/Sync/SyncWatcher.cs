@@ -35,11 +35,20 @@ namespace WsusRemediation.Engine.Sync
         /// <summary>A sync that ended this long before the request (clock skew between machines) still counts as the requested one.</summary>
         public static readonly TimeSpan ClockSkewTolerance = TimeSpan.FromSeconds(30);
 
-        private readonly Func<CancellationToken, WsusSyncStatus> _read;
+        private readonly Func<bool, CancellationToken, WsusSyncStatus> _read;
         private readonly IClock _clock;
 
         /// <summary>Creates a watcher that reads the status with <paramref name="read"/>.</summary>
         public SyncWatcher(Func<CancellationToken, WsusSyncStatus> read, IClock clock)
+            : this(read is null ? throw new ArgumentNullException(nameof(read)) : (_, token) => read(token), clock)
+        {
+        }
+
+        /// <summary>
+        /// Creates a watcher whose <paramref name="read"/> is told whether this is the final read: polls
+        /// pass false (cheap: no update count), the read after the end passes true (the full status).
+        /// </summary>
+        public SyncWatcher(Func<bool, CancellationToken, WsusSyncStatus> read, IClock clock)
         {
             _read = read ?? throw new ArgumentNullException(nameof(read));
             _clock = clock ?? throw new ArgumentNullException(nameof(clock));
@@ -67,7 +76,7 @@ namespace WsusRemediation.Engine.Sync
             {
                 try
                 {
-                    last = _read(cancellationToken);
+                    last = _read(false, cancellationToken);
                     lastFailure = null;
                 }
                 catch (WsusRemediationException ex) when (ex.Kind != EngineErrorKind.OperationStopped && ex.Kind != EngineErrorKind.PermissionDenied)
@@ -94,6 +103,18 @@ namespace WsusRemediation.Engine.Sync
             if (last is null)
             {
                 throw lastFailure ?? new WsusRemediationException("SyncStatusUnavailable", EngineErrorKind.ResourceUnavailable, "The synchronization status could not be read.");
+            }
+
+            if (completed)
+            {
+                try
+                {
+                    last = _read(true, cancellationToken);
+                }
+                catch (WsusRemediationException ex) when (ex.Kind != EngineErrorKind.OperationStopped)
+                {
+                    // The polled status already says how it ended; only the extras (update count) are missing.
+                }
             }
 
             return new SyncWatchResult(last, completed, seenRunning || EndedAfter(last, requestedAt, previousEndTime));

@@ -29,17 +29,18 @@ namespace WsusRemediation.Engine.Windows
         private string Target => _computerName ?? Environment.MachineName;
 
         /// <inheritdoc />
-        public ConfigMgrSyncSnapshot Read(CancellationToken cancellationToken) =>
-            SyncBridgeContract.ParseConfigMgrStatus(_runner.Run(Script("Read", false), BridgeTimeout, cancellationToken), Target);
+        public ConfigMgrSyncSnapshot Read(bool countUpdates, CancellationToken cancellationToken) =>
+            SyncBridgeContract.ParseConfigMgrStatus(_runner.Run(Script("Read", false, countUpdates), BridgeTimeout, cancellationToken), Target);
 
         /// <inheritdoc />
         public void SyncNow(bool fullSync, CancellationToken cancellationToken) =>
-            SyncBridgeContract.ParseConfigMgrSyncNow(_runner.Run(Script("SyncNow", fullSync), BridgeTimeout, cancellationToken), Target);
+            SyncBridgeContract.ParseConfigMgrSyncNow(_runner.Run(Script("SyncNow", fullSync, false), BridgeTimeout, cancellationToken), Target);
 
-        internal string Script(string action, bool fullSync) =>
+        internal string Script(string action, bool fullSync, bool countUpdates) =>
             "$Action = " + WindowsPowerShellProcess.Quote(action) + "\n"
             + "$ComputerName = " + WindowsPowerShellProcess.Quote(_computerName) + "\n"
             + "$FullSync = " + (fullSync ? "$true" : "$false") + "\n"
+            + "$CountUpdates = " + (countUpdates ? "$true" : "$false") + "\n"
             + "$Contract = " + WindowsPowerShellProcess.Quote(SyncBridgeContract.ContractName) + "\n"
             + BridgeScript;
 
@@ -78,7 +79,8 @@ try {
                         lastSyncErrorCode = [long]$_.LastSyncErrorCode; lastSuccessfulSyncTime = (ConvertTo-UtcText $_.LastSuccessfulSyncTime)
                         syncCatalogVersion = [long]$_.SyncCatalogVersion } })
         # No WQL COUNT form is documented for SMS_SoftwareUpdate; enumerate the keys only.
-        $count = @(Get-CimInstance @cim -Namespace $namespace -Query 'SELECT CI_ID FROM SMS_SoftwareUpdate').Count
+        $count = $null
+        if ($CountUpdates) { $count = @(Get-CimInstance @cim -Namespace $namespace -Query 'SELECT CI_ID FROM SMS_SoftwareUpdate').Count }
         $doc = [ordered]@{ contract = $Contract; kind = 'ConfigMgrStatus'; siteCode = $site; providerMachine = $machine; updateCount = $count; updatePoints = $points }
     }
 }

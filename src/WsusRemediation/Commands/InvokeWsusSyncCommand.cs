@@ -18,6 +18,9 @@ namespace WsusRemediation.Commands
     {
         private const int ProgressId = 5;
 
+        // Each poll may start child powershell.exe processes; every 15 seconds is close enough to follow a sync.
+        private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(15);
+
         /// <summary>
         /// Through what: Auto (MECM if its SMS Provider answers, else WSUS), ConfigMgr or Wsus. Log (from a
         /// status read from logs) means Auto. A string with a ValidateSet rather than the enum, so that
@@ -85,8 +88,8 @@ namespace WsusRemediation.Commands
                 var readSource = trigger.Source == SyncSource.Wsus ? SyncSource.Wsus : SyncSource.Auto;
                 if (Wait)
                 {
-                    var watcher = new SyncWatcher(token => service.Read(readSource, ComputerName, token), SystemClock.Instance);
-                    var result = watcher.WaitForCompletion(trigger, Timeout, TimeSpan.FromSeconds(10), CancellationToken, (progress, status) => WriteSyncProgress(target, progress, status));
+                    var watcher = new SyncWatcher((final, token) => service.Read(readSource, ComputerName, countUpdates: final, token), SystemClock.Instance);
+                    var result = watcher.WaitForCompletion(trigger, Timeout, PollInterval, CancellationToken, (progress, status) => WriteSyncProgress(target, progress, status));
                     if (!result.Completed)
                     {
                         WriteEngineError(new WsusRemediationException(

@@ -31,7 +31,7 @@ public class SimulatedSyncScenarioTests
     private WsusSyncStatus Read() => _service.Read(SyncSource.Auto, "CM01", CancellationToken.None);
 
     private SyncWatchResult Watch(SyncTriggerResult trigger, TimeSpan timeout, List<(WaitProgress Progress, WsusSyncStatus? Status)>? reports = null, CancellationToken token = default) =>
-        new SyncWatcher(t => _service.Read(SyncSource.Auto, "CM01", t), _clock).WaitForCompletion(trigger, timeout, Poll, token, (p, s) => reports?.Add((p, s)));
+        new SyncWatcher((final, t) => _service.Read(SyncSource.Auto, "CM01", final, t), _clock).WaitForCompletion(trigger, timeout, Poll, token, (p, s) => reports?.Add((p, s)));
 
     [Fact]
     public void Before_any_repair_the_status_is_unhealthy_with_2_cancelled_and_0_updates()
@@ -83,6 +83,7 @@ public class SimulatedSyncScenarioTests
         Assert.Equal(9873, result.Status.ConfigMgrUpdateCount);
         Assert.Equal(SyncHealth.Healthy, result.Status.Health);
         Assert.Equal(0, result.Status.CancelledOrFailedStreak);
+        Assert.Equal(1, _server.UpdateCounts); // polls skip the expensive count; only the final read does it
 
         var states = reports.Select(r => r.Progress.Status).Distinct().ToList();
         Assert.Contains("Waiting for the synchronization to start", states);
@@ -198,10 +199,10 @@ public class SimulatedSyncScenarioTests
 
     private sealed class NoSite : IConfigMgrSyncProvider
     {
-        public ConfigMgrSyncSnapshot Read(CancellationToken cancellationToken) =>
+        public ConfigMgrSyncSnapshot Read(bool countUpdates, CancellationToken cancellationToken) =>
             throw new WsusRemediationException("ConfigMgrProviderUnavailable", EngineErrorKind.ConnectionError, "Invalid namespace");
 
-        public void SyncNow(bool fullSync, CancellationToken cancellationToken) => Read(cancellationToken);
+        public void SyncNow(bool fullSync, CancellationToken cancellationToken) => Read(false, cancellationToken);
     }
 
     private sealed class NoInbox : ISyncInboxTrigger

@@ -139,7 +139,16 @@ public sealed class SimulatedSyncServer : IWsusSyncApi, IConfigMgrSyncProvider, 
     }
 
     // --- IConfigMgrSyncProvider ---
-    ConfigMgrSyncSnapshot IConfigMgrSyncProvider.Read(CancellationToken cancellationToken)
+    /// <summary>How often SMS_SoftwareUpdate was enumerated (expensive on a real site).</summary>
+    public int UpdateCounts { get; private set; }
+
+    private int CountUpdates()
+    {
+        UpdateCounts++;
+        return UpdateCount;
+    }
+
+    ConfigMgrSyncSnapshot IConfigMgrSyncProvider.Read(bool countUpdates, CancellationToken cancellationToken)
     {
         Reads++;
         RequireProvider();
@@ -147,7 +156,7 @@ public sealed class SimulatedSyncServer : IWsusSyncApi, IConfigMgrSyncProvider, 
         {
             SiteCode = "PS1",
             ProviderMachine = "CM01.contoso.com",
-            UpdateCount = UpdateCount,
+            UpdateCount = countUpdates ? CountUpdates() : null,
             UpdatePoints = new[]
             {
                 new SupSyncStatus { WsusServerName = "CM01.contoso.com", LastSyncState = LastSyncState, LastSyncStateTime = LastSyncStateTime, LastSyncErrorCode = LastErrorCode, LastSuccessfulSyncTime = LastSuccess, SyncCatalogVersion = 58 },

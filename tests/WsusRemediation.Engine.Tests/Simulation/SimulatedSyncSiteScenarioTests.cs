@@ -22,7 +22,7 @@ public class SimulatedSyncSiteScenarioTests
         sync.AddHistory(SyncResult.Cancelled, start.AddHours(-1), TimeSpan.FromMinutes(7));
         sync.UpdateCount = 0;
         var service = new SyncStatusService(clock, sync, sync, null, sync);
-        var watcher = new SyncWatcher(t => service.Read(SyncSource.Auto, "CM01", t), clock);
+        var watcher = new SyncWatcher((final, t) => service.Read(SyncSource.Auto, "CM01", final, t), clock);
 
         // The worker crashes every 30 s during the sync; the fifth crash within 5 minutes disables the pool (WAS 5002).
         var first = service.Start(SyncSource.ConfigMgr, false, "CM01", CancellationToken.None);

@@ -88,7 +88,7 @@ public class SyncBridgeTests
         const string json = "{\"contract\":\"WsusRemediation.Sync/1\",\"kind\":\"ConfigMgrStatus\",\"siteCode\":\"PS1\",\"providerMachine\":\"CM01.contoso.com\",\"updateCount\":0," +
             "\"updatePoints\":[{\"wsusServerName\":\"CM01.contoso.com\",\"wsusSourceServer\":\"\",\"lastSyncState\":6703,\"lastSyncStateTime\":\"2026-11-09T10:06:52.000Z\",\"lastSyncErrorCode\":2148734208,\"lastSuccessfulSyncTime\":null,\"syncCatalogVersion\":58}]}";
         var runner = new FakeRunner(json);
-        var snapshot = new ConfigMgrProviderAdapter("CM01", runner).Read(CancellationToken.None);
+        var snapshot = new ConfigMgrProviderAdapter("CM01", runner).Read(true, CancellationToken.None);
         Assert.Equal("PS1", snapshot.SiteCode);
         Assert.Equal(0, snapshot.UpdateCount);
         var point = Assert.Single(snapshot.UpdatePoints);
@@ -97,6 +97,7 @@ public class SyncBridgeTests
         Assert.Equal("0x80131500", SyncReasoning.FormatErrorCode(point.LastSyncErrorCode));
         Assert.Contains("SMS_ProviderLocation", runner.LastScript);
         Assert.Contains("ProviderForLocalSite", runner.LastScript);
+        Assert.Contains("$CountUpdates = $true", runner.LastScript);
     }
 
     [Fact]
@@ -111,7 +112,7 @@ public class SyncBridgeTests
         Assert.Equal("ConfigMgrSyncNowFailed", Assert.Throws<WsusRemediationException>(() => new ConfigMgrProviderAdapter(null, bad).SyncNow(false, CancellationToken.None)).ErrorId);
 
         var unreachable = new FakeRunner("{\"contract\":\"WsusRemediation.Sync/1\",\"kind\":\"Error\",\"error\":{\"stage\":\"FindSite\",\"type\":\"Microsoft.Management.Infrastructure.CimException\",\"message\":\"Invalid namespace \"}}");
-        var ex = Assert.Throws<WsusRemediationException>(() => new ConfigMgrProviderAdapter(null, unreachable).Read(CancellationToken.None));
+        var ex = Assert.Throws<WsusRemediationException>(() => new ConfigMgrProviderAdapter(null, unreachable).Read(true, CancellationToken.None));
         Assert.Equal("ConfigMgrProviderUnavailable", ex.ErrorId);
         Assert.Equal(EngineErrorKind.ConnectionError, ex.Kind);
     }
