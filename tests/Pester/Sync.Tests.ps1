@@ -72,6 +72,10 @@ Describe 'Invoke-WsusSync' {
             Should -Throw -ErrorId 'TimeoutOutOfRange,WsusRemediation.Commands.InvokeWsusSyncCommand'
     }
 
+    It 'takes a plain number for -Timeout as seconds' {
+        (Get-Command Invoke-WsusSync).Parameters['Timeout'].Attributes.TypeId.Name | Should -Contain 'SecondsOrTimeSpanTransformationAttribute'
+    }
+
     It 'declares ShouldProcess and its output type' {
         $command = Get-Command Invoke-WsusSync
         $command.Parameters.Keys | Should -Contain 'WhatIf'

@@ -43,8 +43,9 @@ namespace WsusRemediation.Commands
         [Parameter]
         public SwitchParameter Wait { get; set; }
 
-        /// <summary>How long -Wait waits. The synchronization goes on after a timeout.</summary>
+        /// <summary>How long -Wait waits: a TimeSpan (01:00:00) or seconds (3600). The synchronization goes on after a timeout.</summary>
         [Parameter]
+        [SecondsOrTimeSpanTransformation]
         public TimeSpan Timeout { get; set; } = TimeSpan.FromHours(2);
 
         /// <summary>Without -Wait: writes the status read right after the request.</summary>
