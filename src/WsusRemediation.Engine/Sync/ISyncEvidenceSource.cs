@@ -5,8 +5,9 @@ using System.Threading;
 namespace WsusRemediation.Engine.Sync
 {
     /// <summary>
-    /// Synchronization events found in logs. A port, so the general log readers can replace the
-    /// small sync-line parser in this folder without touching the reasoning.
+    /// Synchronization events found in logs. A port, so the reasoning does not care where they come
+    /// from: collected files today (<see cref="SyncLogFiles"/> over the general evidence readers),
+    /// a live follower or the event log later.
     /// </summary>
     public interface ISyncEvidenceSource
     {

@@ -7,31 +7,20 @@ using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading;
 using WsusRemediation.Engine.Common;
+using WsusRemediation.Engine.Logs;
 
 namespace WsusRemediation.Engine.Sync
 {
     /// <summary>
-    /// A small parser for just the synchronization lines of wsyncmgr.log (simple <c>$$&lt;…&gt;</c> and
-    /// CMTrace formats) and SoftwareDistribution.log (<c>EventId=38x</c>). The general log readers can
-    /// replace it behind <see cref="ISyncEvidenceSource"/>.
+    /// What synchronization lines mean: wsyncmgr.log's start/phase/progress/done/failed lines and
+    /// status messages, SoftwareDistribution.log's <c>EventId=38x</c> records. The general evidence
+    /// readers (<see cref="EvidenceReader"/>) do the file formats (CMTrace, simple, SoftwareDistribution,
+    /// rollover, encodings); this class only turns their entries into <see cref="SyncLogEvent"/>s.
     /// </summary>
     public static class SyncLogParser
     {
-        private static readonly Regex SimpleLine = new Regex(
-            @"^(?<msg>.*?)\s*\$\$<(?<comp>[^>]*)><(?<date>\d{1,2}-\d{1,2}-\d{4}) (?<time>\d{1,2}:\d{2}:\d{2}(?:\.\d+)?)(?<bias>[+-]\d+)?><thread=",
-            RegexOptions.Compiled | RegexOptions.CultureInvariant);
-
-        private static readonly Regex CmTraceRecord = new Regex(
-            @"<!\[LOG\[(?<msg>.*?)\]LOG\]!><time=""(?<time>\d{1,2}:\d{2}:\d{2}(?:\.\d+)?)(?<bias>[+-]\d+)?""\s+date=""(?<date>\d{1,2}-\d{1,2}-\d{4})""(?:\s+component=""(?<comp>[^""]*)"")?",
-            RegexOptions.Compiled | RegexOptions.CultureInvariant | RegexOptions.Singleline);
-
-        private static readonly Regex SoftwareDistributionLine = new Regex(
-            @"^(?<ts>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?)\s+UTC\s+(?<rest>.*)$",
-            RegexOptions.Compiled | RegexOptions.CultureInvariant);
-
-        private static readonly Regex WsusEvent = new Regex(
-            @"EventId=(?<id>\d+),Type=(?<type>[^,]*),Category=(?<cat>[^,]*),Message=(?<msg>.*)$",
-            RegexOptions.Compiled | RegexOptions.CultureInvariant);
+        /// <summary>The MECM component that writes wsyncmgr.log.</summary>
+        public const string SyncManagerComponent = "SMS_WSUS_SYNC_MANAGER";
 
         private static readonly Regex StatusMessage = new Regex(
             @"^STATMSG: ID=(?<id>\d+)\b(?:.*?\bSYS=(?<sys>\S+))?",
@@ -53,7 +42,7 @@ namespace WsusRemediation.Engine.Sync
         /// <summary>wsyncmgr's second half: copying the catalog into the site database.</summary>
         public const string PhaseSiteDatabase = "Synchronizing site database";
 
-        /// <summary>Parses the text of one log file. <paramref name="location"/> names the file in each event.</summary>
+        /// <summary>Parses the text of one log file (any format the evidence readers know). <paramref name="location"/> names it in each event.</summary>
         public static IReadOnlyList<SyncLogEvent> Parse(string text, string location)
         {
             if (text is null)
@@ -61,84 +50,41 @@ namespace WsusRemediation.Engine.Sync
                 throw new ArgumentNullException(nameof(text));
             }
 
-            var events = new List<SyncLogEvent>();
-            if (text.IndexOf("<![LOG[", StringComparison.Ordinal) >= 0)
-            {
-                // CMTrace records may span lines; each one ends with its attribute block.
-                foreach (Match m in CmTraceRecord.Matches(text))
-                {
-                    var line = 1 + CountNewlines(text, m.Index);
-                    var time = LocalWithBias(m.Groups["date"].Value, m.Groups["time"].Value, m.Groups["bias"].Value);
-                    AddWsyncmgr(events, m.Groups["msg"].Value, time, $"{location}:{line}");
-                }
-
-                return events;
-            }
-
-            var lineNumber = 0;
+            var format = EvidenceReader.DetectFormat(text.Length > 16384 ? text.Substring(0, 16384) : text, location);
             using var reader = new StringReader(text);
-            string? raw;
-            while ((raw = reader.ReadLine()) is not null)
-            {
-                lineNumber++;
-                var where = $"{location}:{lineNumber}";
-                var sd = SoftwareDistributionLine.Match(raw);
-                if (sd.Success)
-                {
-                    AddSoftwareDistribution(events, sd, where);
-                    continue;
-                }
-
-                var simple = SimpleLine.Match(raw);
-                if (simple.Success)
-                {
-                    var time = LocalWithBias(simple.Groups["date"].Value, simple.Groups["time"].Value, simple.Groups["bias"].Value);
-                    AddWsyncmgr(events, simple.Groups["msg"].Value, time, where);
-                }
-            }
-
-            return events;
+            return EvidenceReader.ReadText(reader, location, format).Select(ToSyncEvent).Where(e => e is not null).Select(e => e!).ToList();
         }
 
-        private static int CountNewlines(string text, int end)
+        /// <summary>The synchronization meaning of one evidence entry, or null when it has none.</summary>
+        public static SyncLogEvent? ToSyncEvent(LogEntry entry)
         {
-            var count = 0;
-            for (var i = 0; i < end; i++)
-            {
-                if (text[i] == '\n')
-                {
-                    count++;
-                }
-            }
-
-            return count;
-        }
-
-        /// <summary>MECM log times are local time plus the time-zone bias in minutes (UTC = local + bias).</summary>
-        internal static DateTime? LocalWithBias(string date, string time, string bias)
-        {
-            var formats = new[] { "M-d-yyyy H:mm:ss.FFFFFFF", "M-d-yyyy H:mm:ss" };
-            if (!DateTime.TryParseExact($"{date} {time}", formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+            if (entry?.TimeUtc is not { } time)
             {
                 return null;
             }
 
-            var minutes = int.TryParse(bias, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var b) ? b : 0;
-            return DateTime.SpecifyKind(local.AddMinutes(minutes), DateTimeKind.Utc);
+            var where = $"{entry.File}:{entry.Line}";
+            switch (entry.Format)
+            {
+                case LogFormat.SoftwareDistribution:
+                    return FromSoftwareDistribution(entry.GetField("EventId"), entry.Message.Trim(), time.UtcDateTime, where);
+                case LogFormat.CMTrace:
+                case LogFormat.SmsSimple:
+                    // WCM.log and other MECM logs may sit in the same folder; only the sync manager's lines count.
+                    var isSyncManager = string.IsNullOrEmpty(entry.Component)
+                        || string.Equals(entry.Component, SyncManagerComponent, StringComparison.OrdinalIgnoreCase)
+                        || Path.GetFileName(entry.File).StartsWith("wsyncmgr", StringComparison.OrdinalIgnoreCase);
+                    return isSyncManager ? FromWsyncmgr(entry.Message, time.UtcDateTime, where) : null;
+                default:
+                    return null;
+            }
         }
 
-        private static void AddSoftwareDistribution(List<SyncLogEvent> events, Match line, string where)
+        private static SyncLogEvent? FromSoftwareDistribution(string? eventId, string message, DateTime time, string where)
         {
-            var e = WsusEvent.Match(line.Groups["rest"].Value);
-            if (!e.Success || !DateTime.TryParseExact(line.Groups["ts"].Value, new[] { "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm:ss" }, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time))
-            {
-                return;
-            }
-
-            var message = e.Groups["msg"].Value.Trim();
             SyncLogEventKind kind;
             bool? manual = null;
-            switch (e.Groups["id"].Value)
+            switch (eventId)
             {
                 case "381": kind = SyncLogEventKind.Started; manual = false; break;
                 case "382": kind = SyncLogEventKind.Started; manual = true; break;
@@ -146,10 +92,10 @@ namespace WsusRemediation.Engine.Sync
                 // 386/387 as failure/cancel is inferred from scripts that pair them with 381/382 (see the research notes).
                 case "386": kind = SyncLogEventKind.Failed; break;
                 case "387": kind = SyncLogEventKind.Cancelled; break;
-                default: return;
+                default: return null;
             }
 
-            events.Add(new SyncLogEvent
+            return new SyncLogEvent
             {
                 Time = DateTime.SpecifyKind(time, DateTimeKind.Utc),
                 Log = SyncLogKind.SoftwareDistribution,
@@ -158,27 +104,21 @@ namespace WsusRemediation.Engine.Sync
                 StartedManually = manual,
                 Error = kind == SyncLogEventKind.Cancelled ? "UserCanceled" : null,
                 Location = where,
-            });
+            };
         }
 
-        private static void AddWsyncmgr(List<SyncLogEvent> events, string rawMessage, DateTime? time, string where)
+        private static SyncLogEvent? FromWsyncmgr(string rawMessage, DateTime time, string where)
         {
-            if (time is null)
-            {
-                return;
-            }
-
-            // The simple format writes embedded newlines as "~~".
             var message = rawMessage.Replace("~~", "\n").Trim();
             var e = ClassifyWsyncmgr(message);
             if (e is null)
             {
-                return;
+                return null;
             }
 
-            events.Add(new SyncLogEvent
+            return new SyncLogEvent
             {
-                Time = time.Value,
+                Time = DateTime.SpecifyKind(time, DateTimeKind.Utc),
                 Log = SyncLogKind.Wsyncmgr,
                 Kind = e.Value.Kind,
                 Message = message,
@@ -190,7 +130,7 @@ namespace WsusRemediation.Engine.Sync
                 StartedManually = e.Value.Manual,
                 ComputerName = e.Value.Computer,
                 Location = where,
-            });
+            };
         }
 
         private static (SyncLogEventKind Kind, string? Phase, long? Done, long? Total, int? Percent, string? Error, bool? Manual, string? Computer)? ClassifyWsyncmgr(string message)
@@ -287,7 +227,10 @@ namespace WsusRemediation.Engine.Sync
         }
     }
 
-    /// <summary>Reads sync events from wsyncmgr.log / SoftwareDistribution.log files or folders that hold them.</summary>
+    /// <summary>
+    /// Reads sync events from wsyncmgr.log / SoftwareDistribution.log files or folders that hold them,
+    /// through the general evidence readers (formats, rollover order, encodings).
+    /// </summary>
     public sealed class SyncLogFiles : ISyncEvidenceSource
     {
         private readonly List<string> _files;
@@ -345,28 +288,21 @@ namespace WsusRemediation.Engine.Sync
         public IReadOnlyList<SyncLogEvent> ReadEvents(CancellationToken cancellationToken)
         {
             var events = new List<SyncLogEvent>();
-            foreach (var file in _files)
+            var read = 0;
+            foreach (var entry in EvidenceReader.Read(_files))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                events.AddRange(SyncLogParser.Parse(ReadShared(file), file));
+                if ((++read & 1023) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                if (SyncLogParser.ToSyncEvent(entry) is { } e)
+                {
+                    events.Add(e);
+                }
             }
 
             return events.OrderBy(e => e.Time).ToList();
-        }
-
-        private static string ReadShared(string path)
-        {
-            try
-            {
-                // The writer keeps the log open; FileShare.ReadWrite lets us read it anyway.
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
-                return reader.ReadToEnd();
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                throw new WsusRemediationException("LogFileUnreadable", ex is UnauthorizedAccessException ? EngineErrorKind.PermissionDenied : EngineErrorKind.ReadError, $"'{path}' could not be read: {ex.Message}", path, ex);
-            }
         }
     }
 }
