@@ -45,8 +45,8 @@ Describe 'Get-WsusSyncStatus -LogPath' {
         $errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
-    It 'refuses -Source Log without -LogPath' {
-        { Get-WsusSyncStatus -Source Log -ErrorAction Stop } |
+    It 'refuses -Source Log for another computer without -LogPath' {
+        { Get-WsusSyncStatus -Source Log -ComputerName 'CM99.contoso.com' -ErrorAction Stop } |
             Should -Throw -ErrorId 'LogPathRequired,WsusRemediation.Commands.GetWsusSyncStatusCommand'
     }
 }

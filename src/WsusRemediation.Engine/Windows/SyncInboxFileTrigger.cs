@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Reflection;
 using System.Threading;
 using WsusRemediation.Engine.Common;
@@ -77,10 +78,26 @@ namespace WsusRemediation.Engine.Windows
             return path;
         }
 
-        /// <summary>Reads the installation directory late-bound: Microsoft.Win32.Registry is not part of netstandard2.0.</summary>
+        private static readonly string[] InstallKeys = { @"SOFTWARE\Microsoft\SMS\Identification", @"SOFTWARE\Microsoft\SMS\Setup" };
+
+        /// <summary>
+        /// The site server's installation directory: the shared registry reader on this computer; for
+        /// another one, the remote registry (late-bound RegistryKey.OpenRemoteBaseKey), else MECM's default
+        /// folder, which <see cref="Drop"/> then checks through the admin share.
+        /// </summary>
         private static string? ReadInstallDirectory(string? computerName)
         {
             WindowsPlatform.RequireWindows("Finding the MECM inbox", "-Source Wsus");
+            if (computerName is null)
+            {
+                return InstallKeys.Select(k => WindowsRegistry.ReadLocalMachineString(k, "Installation Directory")).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+            }
+
+            return ReadRemoteInstallDirectory(computerName) ?? @"C:\Program Files\Microsoft Configuration Manager";
+        }
+
+        private static string? ReadRemoteInstallDirectory(string computerName)
+        {
             try
             {
                 var keyType = FindType("Microsoft.Win32.RegistryKey");
@@ -93,11 +110,9 @@ namespace WsusRemediation.Engine.Windows
 
                 var hive = Enum.Parse(hiveType, "LocalMachine");
                 var view = Enum.Parse(viewType, "Registry64");
-                var baseKey = computerName is null
-                    ? keyType.GetMethod("OpenBaseKey", new[] { hiveType, viewType })!.Invoke(null, new[] { hive, view })
-                    : keyType.GetMethod("OpenRemoteBaseKey", new[] { hiveType, typeof(string), viewType })!.Invoke(null, new[] { hive, computerName, view });
+                var baseKey = keyType.GetMethod("OpenRemoteBaseKey", new[] { hiveType, typeof(string), viewType })!.Invoke(null, new[] { hive, computerName, view });
                 using var disposeBase = baseKey as IDisposable;
-                foreach (var subKey in new[] { @"SOFTWARE\Microsoft\SMS\Identification", @"SOFTWARE\Microsoft\SMS\Setup" })
+                foreach (var subKey in InstallKeys)
                 {
                     using var key = LateBound.Call(baseKey!, "OpenSubKey", subKey) as IDisposable;
                     if (key is not null && LateBound.Call(key, "GetValue", "Installation Directory") is string value && value.Length > 0)

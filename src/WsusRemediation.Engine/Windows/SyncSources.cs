@@ -1,5 +1,8 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using WsusRemediation.Engine.Common;
+using WsusRemediation.Engine.Logs;
 using WsusRemediation.Engine.Sync;
 
 namespace WsusRemediation.Engine.Windows
@@ -12,6 +15,21 @@ namespace WsusRemediation.Engine.Windows
         {
             WindowsPlatform.RequireWindows("Reading or starting a live synchronization", "-LogPath");
             return new SyncStatusService(clock, new WsusApiAdapter(computerName), new ConfigMgrProviderAdapter(computerName), null, new SyncInboxFileTrigger(computerName));
+        }
+
+        /// <summary>
+        /// This computer's own wsyncmgr.log and SoftwareDistribution.log, where MECM and WSUS keep them
+        /// (read in place: useful when the SMS Provider or the WSUS API do not answer). Off Windows:
+        /// LiveAccessRequiresWindows naming -LogPath; none found: SyncLogNotFound.
+        /// </summary>
+        public static SyncStatusService LocalLogs(IClock clock)
+        {
+            WindowsPlatform.RequireWindows("Finding this computer's logs", "-LogPath");
+            var files = DefaultLogLocations.Resolve(WindowsRegistry.ReadLocalMachineString, Environment.GetEnvironmentVariable)
+                .SelectMany(l => l.FindFiles())
+                .Where(SyncLogFiles.IsSyncLogName)
+                .ToList();
+            return new SyncStatusService(clock, evidence: new SyncLogFiles(files));
         }
 
         /// <summary>wsyncmgr.log / SoftwareDistribution.log files or folders.</summary>

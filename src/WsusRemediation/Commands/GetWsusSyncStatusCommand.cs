@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using WsusRemediation.Common;
 using WsusRemediation.Engine.Common;
+using WsusRemediation.Engine.Services;
 using WsusRemediation.Engine.Sync;
 using WsusRemediation.Engine.Windows;
 
@@ -22,7 +23,7 @@ namespace WsusRemediation.Commands
 
         private readonly List<string> _logPaths = new List<string>();
 
-        /// <summary>Where to read: Auto (MECM and WSUS, merged), Wsus, ConfigMgr, or Log (with -LogPath).</summary>
+        /// <summary>Where to read: Auto (MECM and WSUS, merged), Wsus, ConfigMgr, or Log (this computer's own wsyncmgr.log and SoftwareDistribution.log; -LogPath for collected ones).</summary>
         [Parameter(ParameterSetName = LiveSet)]
         public SyncSource Source { get; set; } = SyncSource.Auto;
 
@@ -48,9 +49,23 @@ namespace WsusRemediation.Commands
                 return;
             }
 
+            if (Source == SyncSource.Log && ComputerName is not null && ComputerName.Any(c => !ServiceErrors.IsLocal(c)))
+            {
+                ThrowEngineError(new WsusRemediationException("LogPathRequired", EngineErrorKind.InvalidArgument, "-Source Log without -LogPath reads this computer's own logs; for another computer, copy its logs and name them with -LogPath.") { RecommendedAction = "Add -LogPath with wsyncmgr.log, SoftwareDistribution.log or their folder." });
+            }
+
             if (Source == SyncSource.Log)
             {
-                ThrowEngineError(new WsusRemediationException("LogPathRequired", EngineErrorKind.InvalidArgument, "-Source Log reads collected logs: name them with -LogPath.") { RecommendedAction = "Add -LogPath with wsyncmgr.log, SoftwareDistribution.log or their folder." });
+                try
+                {
+                    WriteObject(SyncSources.LocalLogs(SystemClock.Instance).Read(SyncSource.Log, null, CancellationToken, WriteVerbose));
+                }
+                catch (WsusRemediationException ex)
+                {
+                    WriteEngineError(ex);
+                }
+
+                return;
             }
 
             foreach (var computer in ComputerName ?? new string?[] { null })

@@ -163,5 +163,8 @@ public class SyncBridgeTests
         Assert.Equal("LiveAccessRequiresWindows", ex.ErrorId);
         Assert.Contains("-LogPath", ex.Message);
         Assert.Equal("LiveAccessRequiresWindows", Assert.Throws<WsusRemediationException>(() => WindowsPowerShellProcess.Instance.Run("1", TimeSpan.FromSeconds(1), CancellationToken.None)).ErrorId);
+        var logs = Assert.Throws<WsusRemediationException>(() => SyncSources.LocalLogs(new VirtualClock()));
+        Assert.Equal("LiveAccessRequiresWindows", logs.ErrorId);
+        Assert.Contains("-LogPath", logs.Message);
     }
 }
