@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using WsusRemediation.Engine.Services;
 using WsusRemediation.Engine.Sync;
 
 namespace WsusRemediation.Engine.Windows
@@ -18,8 +19,7 @@ namespace WsusRemediation.Engine.Windows
         /// <summary>Creates the adapter for the local site server (no name) or a remote one (DCOM).</summary>
         public ConfigMgrProviderAdapter(string? computerName, IPowerShellScriptRunner? runner = null)
         {
-            _computerName = string.IsNullOrEmpty(computerName) || computerName == "." || string.Equals(computerName, "localhost", StringComparison.OrdinalIgnoreCase)
-                || string.Equals(computerName, Environment.MachineName, StringComparison.OrdinalIgnoreCase) ? null : computerName;
+            _computerName = ServiceErrors.IsLocal(computerName) ? null : computerName;
             _runner = runner ?? WindowsPowerShellProcess.Instance;
         }
 

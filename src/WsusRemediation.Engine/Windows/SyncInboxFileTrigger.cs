@@ -4,6 +4,7 @@ using System.Linq;
 using System.Reflection;
 using System.Threading;
 using WsusRemediation.Engine.Common;
+using WsusRemediation.Engine.Services;
 using WsusRemediation.Engine.Sync;
 
 namespace WsusRemediation.Engine.Windows
@@ -22,8 +23,7 @@ namespace WsusRemediation.Engine.Windows
         /// <summary>Creates the trigger; <paramref name="installDirectory"/> overrides the registry lookup (tests, odd layouts).</summary>
         public SyncInboxFileTrigger(string? computerName, Func<string?>? installDirectory = null)
         {
-            _computerName = string.IsNullOrEmpty(computerName) || computerName == "." || string.Equals(computerName, "localhost", StringComparison.OrdinalIgnoreCase)
-                || string.Equals(computerName, Environment.MachineName, StringComparison.OrdinalIgnoreCase) ? null : computerName;
+            _computerName = ServiceErrors.IsLocal(computerName) ? null : computerName;
             _installDirectory = installDirectory ?? (() => ReadInstallDirectory(_computerName));
         }
 

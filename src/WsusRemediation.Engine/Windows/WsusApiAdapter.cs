@@ -9,6 +9,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Threading;
 using WsusRemediation.Engine.Common;
+using WsusRemediation.Engine.Services;
 using WsusRemediation.Engine.Sync;
 
 namespace WsusRemediation.Engine.Windows
@@ -32,7 +33,7 @@ namespace WsusRemediation.Engine.Windows
         /// <summary>Creates the adapter for the local WSUS (no name) or a remote one (default port 8530, HTTP).</summary>
         public WsusApiAdapter(string? computerName, IPowerShellScriptRunner? runner = null, bool? inProcess = null, int port = 8530, bool useSsl = false)
         {
-            _computerName = IsLocal(computerName) ? null : computerName;
+            _computerName = ServiceErrors.IsLocal(computerName) ? null : computerName;
             _port = port;
             _useSsl = useSsl;
             _runner = runner ?? WindowsPowerShellProcess.Instance;
@@ -153,10 +154,6 @@ namespace WsusRemediation.Engine.Windows
         // The API documents its times as UTC; only a Local-kind value is converted.
         private static DateTime? Utc(object? value) =>
             value is DateTime d ? (d.Kind == DateTimeKind.Local ? d.ToUniversalTime() : DateTime.SpecifyKind(d, DateTimeKind.Utc)) : null;
-
-        private static bool IsLocal(string? computerName) =>
-            string.IsNullOrEmpty(computerName) || computerName == "." || string.Equals(computerName, "localhost", StringComparison.OrdinalIgnoreCase)
-            || string.Equals(computerName, Environment.MachineName, StringComparison.OrdinalIgnoreCase);
 
         /// <summary>The script the child powershell.exe runs; prints one <see cref="SyncBridgeContract"/> document.</summary>
         internal string Script(string action, int historyCount) =>
