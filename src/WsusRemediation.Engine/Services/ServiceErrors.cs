@@ -46,11 +46,39 @@ namespace WsusRemediation.Engine.Services
         /// <summary>A readable name for the computer in messages.</summary>
         public static string DisplayComputer(string? computerName) => IsLocal(computerName) ? "this computer" : computerName!;
 
-        /// <summary>True when the name means the local computer.</summary>
-        public static bool IsLocal(string? computerName) =>
-            string.IsNullOrEmpty(computerName) || computerName == "." ||
-            string.Equals(computerName, "localhost", StringComparison.OrdinalIgnoreCase) ||
-            string.Equals(computerName, Environment.MachineName, StringComparison.OrdinalIgnoreCase);
+        /// <summary>
+        /// True when the name means the local computer: empty, ".", localhost, the loopback addresses,
+        /// the computer's name, or its fully qualified name (admins often type the FQDN of the server
+        /// they are on, and a local call must not go through the remote path).
+        /// </summary>
+        public static bool IsLocal(string? computerName)
+        {
+            if (string.IsNullOrEmpty(computerName) || computerName == "." || computerName == "127.0.0.1" || computerName == "::1"
+                || string.Equals(computerName, "localhost", StringComparison.OrdinalIgnoreCase)
+                || string.Equals(computerName, Environment.MachineName, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            var domain = LocalDomainName();
+            return domain.Length > 0 && string.Equals(computerName, Environment.MachineName + "." + domain, StringComparison.OrdinalIgnoreCase);
+        }
+
+        private static string LocalDomainName()
+        {
+            try
+            {
+                return System.Net.NetworkInformation.IPGlobalProperties.GetIPGlobalProperties().DomainName ?? string.Empty;
+            }
+            catch (System.Net.NetworkInformation.NetworkInformationException)
+            {
+                return string.Empty;
+            }
+            catch (PlatformNotSupportedException)
+            {
+                return string.Empty;
+            }
+        }
 
         /// <summary>
         /// The engine error for a failed SCM call.

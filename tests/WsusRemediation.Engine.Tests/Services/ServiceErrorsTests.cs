@@ -53,4 +53,18 @@ public class ServiceErrorsTests
     [InlineData("LOCALHOST", true)]
     [InlineData("SITE01.contoso.com", false)]
     public void Local_names_are_recognised(string? name, bool local) => Assert.Equal(local, ServiceErrors.IsLocal(name));
+
+    [Fact]
+    public void This_computers_own_names_are_local()
+    {
+        Assert.True(ServiceErrors.IsLocal(System.Environment.MachineName.ToLowerInvariant()));
+        Assert.True(ServiceErrors.IsLocal("127.0.0.1"));
+        var domain = System.Net.NetworkInformation.IPGlobalProperties.GetIPGlobalProperties().DomainName;
+        if (!string.IsNullOrEmpty(domain))
+        {
+            Assert.True(ServiceErrors.IsLocal(System.Environment.MachineName + "." + domain));
+        }
+
+        Assert.False(ServiceErrors.IsLocal(System.Environment.MachineName + "-other"));
+    }
 }
