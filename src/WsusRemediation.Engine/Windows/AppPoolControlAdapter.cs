@@ -56,10 +56,32 @@ namespace WsusRemediation.Engine.Windows
 
             using (serverManager)
             {
+                object? pool;
                 try
                 {
-                    var pools = LateBound.Get(serverManager, "ApplicationPools")!;
-                    var pool = LateBound.Index(pools, poolName);
+                    // The indexer returns null for a name that does not exist (it does not throw).
+                    var pools = LateBound.Get(serverManager, "ApplicationPools")
+                        ?? throw new NotSupportedException("ServerManager.ApplicationPools returned nothing.");
+                    pool = LateBound.Index(pools, poolName);
+                }
+                catch (Exception ex) when (!remote && IsRuntimeIncompatibility(ex) && File.Exists(AppCmdPath))
+                {
+                    // The assembly loaded, but this runtime cannot use it (PowerShell 7: a type or member
+                    // MWA needs from .NET Framework is missing). Only the first use shows it.
+                    FallbackReason = $"Microsoft.Web.Administration failed in this PowerShell ({ex.GetType().Name}: {ex.Message}).";
+                    return withAppCmd();
+                }
+                catch (COMException ex)
+                {
+                    throw ComError(ex, computerName, poolName, operation);
+                }
+                catch (UnauthorizedAccessException ex)
+                {
+                    throw Denied(computerName, poolName, operation, ex);
+                }
+
+                try
+                {
                     if (pool is null && poolRequired)
                     {
                         throw NotFound(computerName, poolName);
@@ -97,6 +119,10 @@ namespace WsusRemediation.Engine.Windows
             return new AppPoolInfo(LateBound.GetOrNull(pool, "Name") as string ?? poolName, state, autoStart, rapidFail);
         }
 
+        private static bool IsRuntimeIncompatibility(Exception ex) =>
+            ex is TypeLoadException || ex is MissingMemberException || ex is FileNotFoundException || ex is FileLoadException
+            || ex is BadImageFormatException || ex is PlatformNotSupportedException || ex is NotSupportedException;
+
         private static object? Control(object? pool, string? computerName, string poolName, string method)
         {
             try
@@ -113,6 +139,13 @@ namespace WsusRemediation.Engine.Windows
 
         private static IDisposable OpenRemote(string computerName)
         {
+            if (!RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.OrdinalIgnoreCase))
+            {
+                // On .NET (PowerShell 7) OpenRemote's DCOM client hands back objects whose collections are
+                // null (dotnet/core#2691, #4845): fail with the clear error instead of a NullReference later.
+                throw RemoteUnavailable(computerName, $"{RuntimeInformation.FrameworkDescription} has no DCOM client for Microsoft.Web.Administration", null);
+            }
+
             // The ServerManager type comes from the local inetsrv copy; OpenRemote talks DCOM to the server.
             Type type;
             using (var local = WebAdministrationLoader.CreateServerManager())
@@ -133,24 +166,28 @@ namespace WsusRemediation.Engine.Windows
                     throw ServiceErrors.FromWin32(com.HResult & 0xFFFF, computerName, null, "open IIS on", com.Message);
                 }
 
-                throw new WsusRemediationException(
-                    "RemotePoolControlUnavailable",
-                    EngineErrorKind.ResourceUnavailable,
-                    $"IIS on {computerName} could not be opened remotely ({inner.Message}). Microsoft.Web.Administration reaches other computers over DCOM, which works in Windows PowerShell 5.1 only.",
-                    computerName,
-                    inner)
-                {
-                    RecommendedAction = $"Run the command on {computerName} (Invoke-Command -ComputerName {computerName} {{ Restart-WsusPool }}), or from Windows PowerShell 5.1.",
-                };
+                throw RemoteUnavailable(computerName, inner.Message, inner);
             }
         }
+
+        private static WsusRemediationException RemoteUnavailable(string computerName, string reason, Exception? inner) =>
+            new WsusRemediationException(
+                "RemotePoolControlUnavailable",
+                EngineErrorKind.ResourceUnavailable,
+                $"IIS on {computerName} could not be opened remotely ({reason}). Microsoft.Web.Administration reaches other computers over DCOM, which works in Windows PowerShell 5.1 only.",
+                computerName,
+                inner)
+            {
+                RecommendedAction = $"Run the command on {computerName} (Invoke-Command -ComputerName {computerName} {{ Restart-WsusPool }}), or from Windows PowerShell 5.1.",
+            };
 
         private static string AppCmdPath => Path.Combine(WindowsPlatform.InetsrvFolder, "appcmd.exe");
 
         private static AppPoolInfo? AppCmdGet(string poolName)
         {
-            var (exitCode, output) = RunAppCmd("list", "apppool", $"/apppool.name:{poolName}", "/xml");
-            var pools = AppCmdOutput.ParsePools(ExtractXml(output));
+            var (exitCode, output, xml) = RunAppCmd("list", "apppool", $"/apppool.name:{poolName}", "/xml");
+            // Only standard output holds the XML; a line on standard error must not break the parse.
+            var pools = AppCmdOutput.ParsePools(ExtractXml(xml));
             var pool = pools.FirstOrDefault(p => string.Equals(p.Name, poolName, StringComparison.OrdinalIgnoreCase));
             if (pool is null && exitCode != 0 && AppCmdOutput.ErrorHResult(output) is int hr)
             {
@@ -162,7 +199,7 @@ namespace WsusRemediation.Engine.Windows
 
         private static object? AppCmdControl(string verb, string poolName)
         {
-            var (exitCode, output) = RunAppCmd(verb, "apppool", $"/apppool.name:{poolName}");
+            var (exitCode, output, _) = RunAppCmd(verb, "apppool", $"/apppool.name:{poolName}");
             if (exitCode != 0)
             {
                 var hr = AppCmdOutput.ErrorHResult(output);
@@ -183,9 +220,9 @@ namespace WsusRemediation.Engine.Windows
             return start < 0 ? string.Empty : output.Substring(start);
         }
 
-        private static (int ExitCode, string Output) RunAppCmd(params string[] arguments)
+        private static (int ExitCode, string Output, string StandardOutput) RunAppCmd(params string[] arguments)
         {
-            var info = new ProcessStartInfo(AppCmdPath, string.Join(" ", arguments.Select(Quote)))
+            var info = new ProcessStartInfo(AppCmdPath, string.Join(" ", arguments.Select(QuoteArgument)))
             {
                 UseShellExecute = false,
                 RedirectStandardOutput = true,
@@ -210,10 +247,36 @@ namespace WsusRemediation.Engine.Windows
                 throw new WsusRemediationException("AppCmdTimeout", EngineErrorKind.OperationTimeout, $"appcmd.exe {string.Join(" ", arguments)} did not finish within {AppCmdTimeout.TotalSeconds:0} seconds.", AppCmdPath);
             }
 
-            return (process.ExitCode, stdout.Result + stderr.Result);
+            return (process.ExitCode, stdout.Result + stderr.Result, stdout.Result);
         }
 
-        private static string Quote(string argument) => argument.IndexOf(' ') >= 0 ? "\"" + argument + "\"" : argument;
+        /// <summary>
+        /// One argument as the standard Windows command-line rules (the C runtime's argv, CommandLineToArgvW)
+        /// read it back: quoted when it holds white space or a quote; backslashes double only before a quote.
+        /// </summary>
+        internal static string QuoteArgument(string argument)
+        {
+            if (argument.Length > 0 && argument.IndexOfAny(new[] { ' ', '\t', '"' }) < 0)
+            {
+                return argument;
+            }
+
+            var quoted = new StringBuilder("\"");
+            var backslashes = 0;
+            foreach (var c in argument)
+            {
+                if (c == '\\')
+                {
+                    backslashes++;
+                    continue;
+                }
+
+                quoted.Append('\\', c == '"' ? (backslashes * 2) + 1 : backslashes).Append(c);
+                backslashes = 0;
+            }
+
+            return quoted.Append('\\', backslashes * 2).Append('"').ToString();
+        }
 
         private static WsusRemediationException AppCmdError(int hresult, string poolName, string operation, string output)
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Reflection;
+using System.Runtime.ExceptionServices;
 
 namespace WsusRemediation.Engine.Windows
 {
@@ -7,43 +8,79 @@ namespace WsusRemediation.Engine.Windows
     /// Small reflection helpers for the Windows adapters, which reach assemblies that exist only on
     /// the server (Microsoft.Web.Administration, Microsoft.UpdateServices.Administration) without a
     /// compile-time reference. Kept tiny on purpose: every adapter stays thin.
+    /// Every helper rethrows the member's own exception (COMException, WebException, ...) with its
+    /// original stack: PropertyInfo.GetValue and InvokeMember wrap it in a TargetInvocationException,
+    /// which the adapters' <c>catch (COMException)</c> clauses would otherwise never see.
     /// </summary>
     internal static class LateBound
     {
+        /// <summary>A property's value (which may be null); throws MissingMemberException only when the property does not exist.</summary>
         public static object? Get(object target, string property) =>
-            target.GetType().GetProperty(property, BindingFlags.Public | BindingFlags.Instance)?.GetValue(target, null)
-            ?? throw new MissingMemberException(target.GetType().FullName, property);
+            Unwrap(() => (Property(target, property) ?? throw new MissingMemberException(target.GetType().FullName, property)).GetValue(target, null));
 
-        public static object? GetOrNull(object target, string property) =>
-            target.GetType().GetProperty(property, BindingFlags.Public | BindingFlags.Instance)?.GetValue(target, null);
+        /// <summary>A property's value, or null when the property does not exist or is null.</summary>
+        public static object? GetOrNull(object target, string property)
+        {
+            var info = Property(target, property);
+            return info is null ? null : Unwrap(() => info.GetValue(target, null));
+        }
 
-        public static void Set(object target, string property, object? value) =>
-            (target.GetType().GetProperty(property, BindingFlags.Public | BindingFlags.Instance)
-                ?? throw new MissingMemberException(target.GetType().FullName, property)).SetValue(target, value, null);
+        public static void Set(object target, string property, object? value)
+        {
+            var info = Property(target, property) ?? throw new MissingMemberException(target.GetType().FullName, property);
+            Unwrap<object?>(() =>
+            {
+                info.SetValue(target, value, null);
+                return null;
+            });
+        }
 
-        public static object? Call(object target, string method, params object?[] arguments)
+        public static object? Call(object target, string method, params object?[] arguments) =>
+            Unwrap(() => target.GetType().InvokeMember(method, BindingFlags.InvokeMethod | BindingFlags.Public | BindingFlags.Instance, null, target, arguments, System.Globalization.CultureInfo.InvariantCulture));
+
+        /// <summary>Indexer access (<c>collection["name"]</c> or <c>collection[0]</c>).</summary>
+        public static object? Index(object target, object key) =>
+            Unwrap(() => target.GetType().InvokeMember("Item", BindingFlags.GetProperty | BindingFlags.Public | BindingFlags.Instance, null, target, new[] { key }, System.Globalization.CultureInfo.InvariantCulture));
+
+        /// <summary>Calls a static method; rethrows the method's own exception.</summary>
+        public static object? CallStatic(MethodInfo method, params object?[] arguments) =>
+            Unwrap(() => method.Invoke(null, arguments));
+
+        private static PropertyInfo? Property(object target, string property)
         {
             try
             {
-                return target.GetType().InvokeMember(method, BindingFlags.InvokeMethod | BindingFlags.Public | BindingFlags.Instance, null, target, arguments, System.Globalization.CultureInfo.InvariantCulture);
+                return target.GetType().GetProperty(property, BindingFlags.Public | BindingFlags.Instance);
             }
-            catch (TargetInvocationException ex) when (ex.InnerException is not null)
+            catch (AmbiguousMatchException)
             {
-                // Callers want the server's own exception (COMException, WebException), not the reflection wrapper.
-                throw ex.InnerException;
+                // A derived type hides the property with "new" (another return type): take the most derived one.
+                var type = target.GetType();
+                while (type is not null)
+                {
+                    var declared = type.GetProperty(property, BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly);
+                    if (declared is not null)
+                    {
+                        return declared;
+                    }
+
+                    type = type.BaseType;
+                }
+
+                return null;
             }
         }
 
-        /// <summary>Indexer access (<c>collection["name"]</c> or <c>collection[0]</c>).</summary>
-        public static object? Index(object target, object key)
+        private static T Unwrap<T>(Func<T> call)
         {
             try
             {
-                return target.GetType().InvokeMember("Item", BindingFlags.GetProperty | BindingFlags.Public | BindingFlags.Instance, null, target, new[] { key }, System.Globalization.CultureInfo.InvariantCulture);
+                return call();
             }
             catch (TargetInvocationException ex) when (ex.InnerException is not null)
             {
-                throw ex.InnerException;
+                ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+                throw; // not reached: Throw() always throws
             }
         }
     }

@@ -14,8 +14,10 @@ namespace WsusRemediation.Engine.Windows
     /// </summary>
     public sealed class ServiceControlManagerAdapter : IServiceControlManager
     {
+        // SC_MANAGER_CONNECT is all OpenServiceW needs. SC_MANAGER_ENUMERATE_SERVICE (EnumServicesStatus) is
+        // not used, and remote non-administrators are granted SC_MANAGER_CONNECT only, so asking for more
+        // would turn a readable remote query into ERROR_ACCESS_DENIED.
         private const uint ScManagerConnect = 0x0001;
-        private const uint ScManagerEnumerateService = 0x0004;
         private const uint ServiceQueryConfig = 0x0001;
         private const uint ServiceQueryStatus = 0x0004;
         private const uint ServiceEnumerateDependents = 0x0008;
@@ -95,7 +97,7 @@ namespace WsusRemediation.Engine.Windows
         {
             RequireWindows("Service control");
             var machine = ServiceErrors.IsLocal(computerName) ? null : computerName;
-            var handle = NativeMethods.OpenSCManagerW(machine, null, ScManagerConnect | ScManagerEnumerateService);
+            var handle = NativeMethods.OpenSCManagerW(machine, null, ScManagerConnect);
             if (handle.IsInvalid)
             {
                 var error = Marshal.GetLastWin32Error();
@@ -139,11 +141,22 @@ namespace WsusRemediation.Engine.Windows
 
         private static (ServiceStartType StartType, string DisplayName, IReadOnlyList<string> DependsOn) QueryConfig(ScHandle service, string? computerName, string serviceName)
         {
-            NativeMethods.QueryServiceConfigW(service, IntPtr.Zero, 0, out var needed);
-            var buffer = Marshal.AllocHGlobal(Math.Max(needed, 1));
+            // Sizing call: it must fail with ERROR_INSUFFICIENT_BUFFER; any other failure (access denied,
+            // service deleted meanwhile) is the real error, not something the second call should report.
+            if (!NativeMethods.QueryServiceConfigW(service, IntPtr.Zero, 0, out var needed))
+            {
+                var error = Marshal.GetLastWin32Error();
+                if (error != ErrorInsufficientBuffer)
+                {
+                    throw Error(error, computerName, serviceName, "query the configuration of");
+                }
+            }
+
+            var size = Math.Max(needed, Marshal.SizeOf<QueryServiceConfig>());
+            var buffer = Marshal.AllocHGlobal(size);
             try
             {
-                if (!NativeMethods.QueryServiceConfigW(service, buffer, needed, out _))
+                if (!NativeMethods.QueryServiceConfigW(service, buffer, size, out _))
                 {
                     throw Error(Marshal.GetLastWin32Error(), computerName, serviceName, "query the configuration of");
                 }
@@ -200,8 +213,11 @@ namespace WsusRemediation.Engine.Windows
             }
         }
 
-        /// <summary>Reads a double-NUL-terminated list; names starting with '+' are load-order groups, not services.</summary>
-        private static IReadOnlyList<string> ReadMultiString(IntPtr pointer)
+        /// <summary>
+        /// Reads QUERY_SERVICE_CONFIG.lpDependencies: NUL-separated names ending in an empty string (double
+        /// NUL). Names starting with SC_GROUP_IDENTIFIER '+' are load-order groups, not services, and are skipped.
+        /// </summary>
+        internal static IReadOnlyList<string> ReadMultiString(IntPtr pointer)
         {
             var list = new List<string>();
             if (pointer == IntPtr.Zero)
@@ -286,7 +302,7 @@ namespace WsusRemediation.Engine.Windows
 
             [DllImport("advapi32.dll", SetLastError = true)]
             [return: MarshalAs(UnmanagedType.Bool)]
-            public static extern bool QueryServiceStatusEx(ScHandle service, int infoLevel, byte[] buffer, int bufferSize, out int bytesNeeded);
+            public static extern bool QueryServiceStatusEx(ScHandle service, int infoLevel, [Out] byte[] buffer, int bufferSize, out int bytesNeeded);
 
             [DllImport("advapi32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
             [return: MarshalAs(UnmanagedType.Bool)]

@@ -16,11 +16,14 @@ namespace WsusRemediation.Engine.Windows
     public sealed class WindowsEventLog : IEventLogSource
     {
         private const int EvtQueryChannelPath = 0x1;
+        private const int EvtQueryForwardDirection = 0x100;
         private const int EvtQueryTolerateQueryErrors = 0x1000;
         private const int EvtRenderEventXml = 1;
         private const int ErrorNoMoreItems = 259;
         private const int ErrorInsufficientBuffer = 122;
+        private const int ErrorTimeout = 1460;
         private const int ErrorEvtChannelNotFound = 15007;
+        private const int NextTimeoutMilliseconds = 1000;
         private const int BatchSize = 64;
 
         /// <inheritdoc />
@@ -30,9 +33,29 @@ namespace WsusRemediation.Engine.Windows
             return QueryIterator(channel, xpath, cancellationToken);
         }
 
+        /// <summary>
+        /// The XPath as a structured XML query. A bare XPath argument to EvtQuery is refused ("The specified
+        /// query is invalid") once it has more than 20 expressions, and the known-event filter of the System
+        /// channel is close to that; inside a structured query each Select may hold up to 32.
+        /// </summary>
+        internal static string StructuredQuery(string channel, string xpath)
+        {
+            if (xpath.TrimStart().StartsWith("<QueryList", StringComparison.Ordinal))
+            {
+                return xpath;
+            }
+
+            var path = Escape(channel).Replace("\"", "&quot;");
+            return $"<QueryList><Query Id=\"0\" Path=\"{path}\"><Select Path=\"{path}\">{Escape(xpath)}</Select></Query></QueryList>";
+        }
+
+        private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
         private static IEnumerable<string> QueryIterator(string channel, string xpath, CancellationToken cancellationToken)
         {
-            var query = NativeMethods.EvtQuery(IntPtr.Zero, channel, xpath, EvtQueryChannelPath | EvtQueryTolerateQueryErrors);
+            // The structured query names its channel (Query Path="..."), so EvtQuery ignores Path: NULL.
+            // Forward direction = oldest first, as IEventLogSource promises.
+            var query = NativeMethods.EvtQuery(IntPtr.Zero, null, StructuredQuery(channel, xpath), EvtQueryChannelPath | EvtQueryForwardDirection | EvtQueryTolerateQueryErrors);
             if (query == IntPtr.Zero)
             {
                 var error = Marshal.GetLastWin32Error();
@@ -50,12 +73,19 @@ namespace WsusRemediation.Engine.Windows
                 while (true)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (!NativeMethods.EvtNext(query, BatchSize, handles, 1000, 0, out var returned))
+                    if (!NativeMethods.EvtNext(query, BatchSize, handles, NextTimeoutMilliseconds, 0, out var returned))
                     {
                         var error = Marshal.GetLastWin32Error();
                         if (error == ErrorNoMoreItems)
                         {
                             yield break;
+                        }
+
+                        if (error == ErrorTimeout)
+                        {
+                            // A slow, selective scan of a large log: not a failure. The short timeout only
+                            // keeps Ctrl+C (checked above) responsive.
+                            continue;
                         }
 
                         throw new WsusRemediationException("EventLogQueryFailed", EngineErrorKind.ReadError, $"Reading the {channel} event log failed: {new Win32Exception(error).Message}", channel);
@@ -66,7 +96,7 @@ namespace WsusRemediation.Engine.Windows
                     {
                         for (var i = 0; i < returned; i++)
                         {
-                            rendered.Add(Render(handles[i]));
+                            rendered.Add(Render(handles[i], channel));
                         }
                     }
                     finally
@@ -89,8 +119,9 @@ namespace WsusRemediation.Engine.Windows
             }
         }
 
-        private static string Render(IntPtr handle)
+        private static string Render(IntPtr handle, string channel)
         {
+            // Sizing call: BufferSize and BufferUsed count BYTES; the text is a NUL-terminated UTF-16 string.
             if (NativeMethods.EvtRender(IntPtr.Zero, handle, EvtRenderEventXml, 0, IntPtr.Zero, out var used, out _))
             {
                 return string.Empty;
@@ -99,19 +130,20 @@ namespace WsusRemediation.Engine.Windows
             var error = Marshal.GetLastWin32Error();
             if (error != ErrorInsufficientBuffer)
             {
-                throw new Win32Exception(error);
+                throw RenderFailed(error, channel);
             }
 
-            var buffer = Marshal.AllocHGlobal(used);
+            var size = used;
+            var buffer = Marshal.AllocHGlobal(size);
             try
             {
-                if (!NativeMethods.EvtRender(IntPtr.Zero, handle, EvtRenderEventXml, used, buffer, out used, out _))
+                if (!NativeMethods.EvtRender(IntPtr.Zero, handle, EvtRenderEventXml, size, buffer, out used, out _))
                 {
-                    throw new Win32Exception(Marshal.GetLastWin32Error());
+                    throw RenderFailed(Marshal.GetLastWin32Error(), channel);
                 }
 
-                // The buffer holds UTF-16 text with its terminating NUL.
-                return Marshal.PtrToStringUni(buffer, Math.Max(0, (used / 2) - 1));
+                // Bytes to characters, without the terminating NUL.
+                return Marshal.PtrToStringUni(buffer, Math.Max(0, (Math.Min(used, size) / 2) - 1));
             }
             finally
             {
@@ -119,10 +151,13 @@ namespace WsusRemediation.Engine.Windows
             }
         }
 
+        private static WsusRemediationException RenderFailed(int error, string channel) =>
+            new WsusRemediationException("EventLogQueryFailed", EngineErrorKind.ReadError, $"An event of the {channel} event log could not be rendered: {new Win32Exception(error).Message}", channel);
+
         private static class NativeMethods
         {
             [DllImport("wevtapi.dll", CharSet = CharSet.Unicode, SetLastError = true)]
-            public static extern IntPtr EvtQuery(IntPtr session, string path, string query, int flags);
+            public static extern IntPtr EvtQuery(IntPtr session, string? path, string query, int flags);
 
             [DllImport("wevtapi.dll", SetLastError = true)]
             [return: MarshalAs(UnmanagedType.Bool)]
