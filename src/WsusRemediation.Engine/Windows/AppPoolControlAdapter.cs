@@ -214,7 +214,7 @@ namespace WsusRemediation.Engine.Windows
             return null;
         }
 
-        private static string ExtractXml(string output)
+        internal static string ExtractXml(string output)
         {
             var start = output.IndexOf("<", StringComparison.Ordinal);
             return start < 0 ? string.Empty : output.Substring(start);

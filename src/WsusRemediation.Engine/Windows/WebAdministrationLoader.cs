@@ -27,14 +27,21 @@ namespace WsusRemediation.Engine.Windows
         {
             WindowsPlatform.RequireWindows("Live IIS access", "-ConfigurationPath");
             var assembly = Load();
-            var type = assembly.GetType("Microsoft.Web.Administration.ServerManager", throwOnError: true)!;
             try
             {
+                var type = assembly.GetType("Microsoft.Web.Administration.ServerManager", throwOnError: true)!;
                 return (IDisposable)Activator.CreateInstance(type)!;
             }
             catch (TargetInvocationException ex)
             {
                 throw Unavailable($"IIS management could not be opened: {ex.InnerException?.Message ?? ex.Message}", ex.InnerException ?? ex);
+            }
+            catch (Exception ex) when (ex is TypeLoadException || ex is TypeInitializationException || ex is FileNotFoundException || ex is FileLoadException
+                || ex is MissingMemberException || ex is PlatformNotSupportedException || ex is NotSupportedException)
+            {
+                // Under PowerShell 7 the .NET Framework assembly loads, but resolving its types can fail
+                // (a dependency only .NET Framework has): the same "unavailable" that sends callers to their fallback.
+                throw Unavailable($"Microsoft.Web.Administration cannot be used in this PowerShell ({ex.GetType().Name}: {ex.Message}).", ex);
             }
         }
 

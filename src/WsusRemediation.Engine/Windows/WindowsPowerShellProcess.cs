@@ -32,15 +32,17 @@ namespace WsusRemediation.Engine.Windows
         {
             WindowsPlatform.RequireWindows("Reaching the WSUS API or the SMS Provider", "-LogPath");
             cancellationToken.ThrowIfCancellationRequested();
-            // -EncodedCommand (UTF-16LE, Base64) sidesteps every quoting problem of the command line.
-            var encoded = Convert.ToBase64String(Encoding.Unicode.GetBytes("[Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false\n" + script));
-            var start = new ProcessStartInfo(PowerShellPath, "-NoLogo -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand " + encoded)
+            var start = new ProcessStartInfo(PowerShellPath, Arguments(script))
             {
                 UseShellExecute = false,
                 CreateNoWindow = true,
+                // Standard input is an empty pipe, closed at once: powershell.exe must never wait on the
+                // caller's console (or an inherited pipe nobody closes) for input.
+                RedirectStandardInput = true,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 StandardOutputEncoding = Encoding.UTF8,
+                StandardErrorEncoding = Encoding.UTF8,
             };
 
             using var process = new Process { StartInfo = start };
@@ -57,6 +59,7 @@ namespace WsusRemediation.Engine.Windows
                 throw new WsusRemediationException("PowerShellBridgeFailed", EngineErrorKind.NotInstalled, $"Windows PowerShell could not be started ({PowerShellPath}): {ex.Message}", PowerShellPath, ex);
             }
 
+            process.StandardInput.Close();
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             using (cancellationToken.Register(() => Kill(process)))
@@ -104,7 +107,42 @@ namespace WsusRemediation.Engine.Windows
             }
         }
 
-        /// <summary>A PowerShell single-quoted string literal.</summary>
-        public static string Quote(string? value) => "'" + (value ?? string.Empty).Replace("'", "''") + "'";
+        /// <summary>
+        /// Runs before every bridge script, in Windows PowerShell 5.1: UTF-8 output without a byte order
+        /// mark (the reader decodes UTF-8; the console code page would mangle non-ASCII names); no progress
+        /// records; and no ETS Count property on arrays, which makes 5.1's ConvertTo-Json print some arrays as
+        /// {"value":[...],"Count":n} (PowerShell/PowerShell#3222; removed in PowerShell 6).
+        /// </summary>
+        internal const string Preamble =
+            "[Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false\n"
+            + "$ProgressPreference = 'SilentlyContinue'\n"
+            + "Remove-TypeData -TypeName System.Array -ErrorAction SilentlyContinue\n";
+
+        /// <summary>
+        /// The command line: -EncodedCommand takes Base64 of the UTF-16LE script, which sidesteps every
+        /// quoting problem. The whole line must stay under CreateProcess's 32,767 characters.
+        /// </summary>
+        internal static string Arguments(string script) =>
+            "-NoLogo -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand "
+            + Convert.ToBase64String(Encoding.Unicode.GetBytes(Preamble + script));
+
+        /// <summary>
+        /// A PowerShell single-quoted string literal. PowerShell also ends a single-quoted string at the
+        /// typographic quotes U+2018, U+2019, U+201A and U+201B, so each of those is doubled as well.
+        /// </summary>
+        public static string Quote(string? value)
+        {
+            var text = new StringBuilder("'");
+            foreach (var c in value ?? string.Empty)
+            {
+                text.Append(c);
+                if (c == '\'' || c == '\u2018' || c == '\u2019' || c == '\u201A' || c == '\u201B')
+                {
+                    text.Append(c);
+                }
+            }
+
+            return text.Append('\'').ToString();
+        }
     }
 }

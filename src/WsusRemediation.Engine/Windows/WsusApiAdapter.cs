@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Net;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Threading;
@@ -100,8 +99,11 @@ namespace WsusRemediation.Engine.Windows
             {
                 throw SyncBridgeContract.WsusError("LoadApi", ex.GetType().FullName!, ex.Message, Target);
             }
-            catch (Exception ex) when (ex is WebException || ex is InvalidOperationException || ex is UnauthorizedAccessException || ex is System.Net.Sockets.SocketException)
+            catch (Exception ex) when (!(ex is WsusRemediationException) && !(ex is OperationCanceledException) && !(ex is OutOfMemoryException))
             {
+                // The same mapping as the child-process bridge, whose script catches every exception: the
+                // API also throws its own types (WsusInvalidServerException, SqlException, ...), which must
+                // not reach the cmdlet as raw exceptions.
                 throw SyncBridgeContract.WsusError(current, ex.GetType().FullName!, ex.Message, Target);
             }
         }
@@ -129,17 +131,8 @@ namespace WsusRemediation.Engine.Windows
             return LateBound.Call(server, "GetSubscription")!;
         }
 
-        private static object Invoke(MethodInfo method, object[] arguments)
-        {
-            try
-            {
-                return method.Invoke(null, arguments)!;
-            }
-            catch (TargetInvocationException ex) when (ex.InnerException is not null)
-            {
-                throw ex.InnerException;
-            }
-        }
+        private static object Invoke(MethodInfo method, object[] arguments) =>
+            LateBound.CallStatic(method, arguments) ?? throw new InvalidOperationException("AdminProxy.GetUpdateServer returned nothing.");
 
         private static WsusSyncInfo Info(object info) => new WsusSyncInfo
         {
