@@ -247,7 +247,7 @@ namespace WsusRemediation.Engine.Windows
             ServiceErrors.FromWin32(code, computerName, serviceName, operation, new Win32Exception(code).Message);
 
         [StructLayout(LayoutKind.Sequential)]
-        private struct QueryServiceConfig
+        internal struct QueryServiceConfig
         {
             public uint ServiceType;
             public uint StartType;
@@ -261,7 +261,7 @@ namespace WsusRemediation.Engine.Windows
         }
 
         [StructLayout(LayoutKind.Sequential)]
-        private struct ServiceStatus
+        internal struct ServiceStatus
         {
             public uint ServiceType;
             public uint CurrentState;
@@ -273,7 +273,7 @@ namespace WsusRemediation.Engine.Windows
         }
 
         [StructLayout(LayoutKind.Sequential)]
-        private struct EnumServiceStatus
+        internal struct EnumServiceStatus
         {
             public IntPtr ServiceName;
             public IntPtr DisplayName;
