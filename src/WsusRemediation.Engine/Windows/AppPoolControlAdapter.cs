@@ -42,6 +42,7 @@ namespace WsusRemediation.Engine.Windows
         private T Use<T>(string? computerName, string poolName, string operation, bool poolRequired, Func<object?, T> withPool, Func<T> withAppCmd)
         {
             ServiceControlManagerAdapter.RequireWindows("Application pool control");
+            FallbackReason = null;
             var remote = !ServiceErrors.IsLocal(computerName);
             IDisposable serverManager;
             try
@@ -70,6 +71,10 @@ namespace WsusRemediation.Engine.Windows
                     // MWA needs from .NET Framework is missing). Only the first use shows it.
                     FallbackReason = $"Microsoft.Web.Administration failed in this PowerShell ({ex.GetType().Name}: {ex.Message}).";
                     return withAppCmd();
+                }
+                catch (Exception ex) when (remote && IsRuntimeIncompatibility(ex))
+                {
+                    throw RemoteUnavailable(computerName!, ex.Message, ex);
                 }
                 catch (COMException ex)
                 {

@@ -59,7 +59,15 @@ namespace WsusRemediation.Engine.Windows
                 throw new WsusRemediationException("PowerShellBridgeFailed", EngineErrorKind.NotInstalled, $"Windows PowerShell could not be started ({PowerShellPath}): {ex.Message}", PowerShellPath, ex);
             }
 
-            process.StandardInput.Close();
+            try
+            {
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The child already ended; its output and exit code still tell what happened.
+            }
+
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             using (cancellationToken.Register(() => Kill(process)))
