@@ -60,10 +60,9 @@ namespace WsusRemediation.Engine.Windows
                 object? pool;
                 try
                 {
-                    // The indexer returns null for a name that does not exist (it does not throw).
                     var pools = LateBound.Get(serverManager, "ApplicationPools")
                         ?? throw new NotSupportedException("ServerManager.ApplicationPools returned nothing.");
-                    pool = LateBound.Index(pools, poolName);
+                    pool = FindPool(pools, poolName);
                 }
                 catch (Exception ex) when (!remote && IsRuntimeIncompatibility(ex) && File.Exists(AppCmdPath))
                 {
@@ -122,6 +121,24 @@ namespace WsusRemediation.Engine.Windows
             var failure = LateBound.GetOrNull(pool, "Failure");
             var rapidFail = failure is null ? null : LateBound.GetOrNull(failure, "RapidFailProtection") as bool?;
             return new AppPoolInfo(LateBound.GetOrNull(pool, "Name") as string ?? poolName, state, autoStart, rapidFail);
+        }
+
+        /// <summary>
+        /// The pool of that name (IIS compares pool names case-insensitively), or null. The collection is
+        /// walked rather than indexed: the string indexer's behaviour for a missing name is not documented
+        /// (scripts rely on null), and by reflection it competes with ConfigurationElement's attribute indexer.
+        /// </summary>
+        private static object? FindPool(object pools, string poolName)
+        {
+            foreach (var pool in (System.Collections.IEnumerable)pools)
+            {
+                if (pool is not null && string.Equals(LateBound.GetOrNull(pool, "Name") as string, poolName, StringComparison.OrdinalIgnoreCase))
+                {
+                    return pool;
+                }
+            }
+
+            return null;
         }
 
         private static bool IsRuntimeIncompatibility(Exception ex) =>
