@@ -167,6 +167,13 @@ namespace WsusRemediation.Engine.Logs
                     {
                         case XmlNodeType.Element:
                             current = reader.LocalName;
+                            if (inRendering)
+                            {
+                                // RenderingInfo repeats Level, Task, Channel, Provider... as display text (localized,
+                                // Provider without a Name attribute): only its Message is read, the System values stay.
+                                break;
+                            }
+
                             switch (current)
                             {
                                 case "Provider":
@@ -224,6 +231,16 @@ namespace WsusRemediation.Engine.Logs
                                 break;
                             }
 
+                            if (inRendering)
+                            {
+                                if (current == "Message")
+                                {
+                                    rendered = reader.Value;
+                                }
+
+                                break;
+                            }
+
                             switch (current)
                             {
                                 case "EventID": eventId = reader.Value.Trim(); break;
@@ -234,7 +251,6 @@ namespace WsusRemediation.Engine.Logs
                                 case "Channel": channel = reader.Value.Trim(); break;
                                 case "Computer": computer = reader.Value.Trim(); break;
                                 case "Binary" when inEventData: binary = reader.Value.Trim(); break;
-                                case "Message" when inRendering: rendered = reader.Value; break;
                                 default:
                                     if (inUserData && current is not null)
                                     {
@@ -287,7 +303,7 @@ namespace WsusRemediation.Engine.Logs
             fields.AddRange(data);
 
             var component = provider ?? sourceName ?? string.Empty;
-            var message = rendered?.Trim()
+            var message = NullIfBlank(rendered)
                 ?? EvidenceCatalog.RenderKnownEvent(component, id, dataValues)
                 ?? (sourceName is null ? null : EvidenceCatalog.RenderKnownEvent(sourceName, id, dataValues))
                 ?? Describe(id, data);
@@ -301,6 +317,13 @@ namespace WsusRemediation.Engine.Logs
             };
 
             return new LogEntry(ParseSystemTime(systemTime), severity, component, threadId ?? string.Empty, message, file, line, LogFormat.EventXml, LogFields.Create(fields));
+        }
+
+        // A message DLL missing on the exporting machine leaves an empty <Message/>: the data says more.
+        private static string? NullIfBlank(string? text)
+        {
+            var trimmed = text?.Trim();
+            return string.IsNullOrEmpty(trimmed) ? null : trimmed;
         }
 
         private static void AddData(List<KeyValuePair<string, string?>> data, List<string> values, string? name, string value)

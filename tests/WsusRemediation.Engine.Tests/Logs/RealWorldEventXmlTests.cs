@@ -1,0 +1,78 @@
+using System;
+using System.Linq;
+using WsusRemediation.Engine.Logs;
+using Xunit;
+
+namespace WsusRemediation.Engine.Tests.Logs;
+
+/// <summary>
+/// Event XML as administrators export it: Get-WinEvent's ToXml() and wevtutil qe /f:RenderedXml carry a
+/// RenderingInfo block whose Level, Task, Channel and Provider elements hold display text (localized),
+/// single-quoted attributes, indented or one-line events, ProcessingErrorData instead of EventData.
+/// </summary>
+public class RealWorldEventXmlTests
+{
+    private static readonly LogEntry[] Entries = EvidenceReader.ReadFile(LogFixtures.Path("realworld", "events-rendered.xml")).ToArray();
+
+    [Fact]
+    public void All_events_are_read()
+    {
+        Assert.Equal(5, Entries.Length);
+    }
+
+    [Fact]
+    public void Rendering_info_does_not_replace_the_system_values()
+    {
+        var disabled = Entries[0];
+        Assert.Equal(EvidenceKind.PoolDisabledRapidFail, disabled.Kind);
+        Assert.Equal("Microsoft-Windows-WAS", disabled.Component);
+        Assert.Equal("Microsoft-Windows-WAS", disabled.GetField("Provider"));
+        Assert.Equal("WAS", disabled.GetField("EventSourceName"));
+        Assert.Equal(LogSeverity.Error, disabled.Severity);
+        Assert.Equal("2", disabled.GetField("Level"));
+        Assert.Equal("0", disabled.GetField("Task"));
+        Assert.Equal("System", disabled.GetField("Channel"));
+        Assert.StartsWith("Application pool 'WsusPool' is being automatically disabled", disabled.Message);
+    }
+
+    [Fact]
+    public void Localized_rendering_keeps_the_numeric_level_and_the_offset_time()
+    {
+        var recycle = Entries[1];
+        Assert.Equal(EvidenceKind.PoolRecycledPrivateMemory, recycle.Kind);
+        Assert.Equal(LogSeverity.Information, recycle.Severity);
+        Assert.Equal("4", recycle.GetField("Level"));
+        Assert.Equal("WsusPool", recycle.GetField("AppPoolID"));
+        Assert.Equal(new DateTimeOffset(2026, 11, 10, 12, 56, 10, TimeSpan.Zero).AddTicks(1234567), recycle.TimeUtc);
+        Assert.StartsWith("Ein Workerprozess mit der Prozess-ID '4312'", recycle.Message);
+    }
+
+    [Fact]
+    public void An_empty_rendered_message_falls_back_to_the_data()
+    {
+        var crash = Entries[2];
+        Assert.Equal(EvidenceKind.ApplicationCrash, crash.Kind);
+        Assert.Equal("Application Error", crash.Component);
+        Assert.Equal("100", crash.GetField("Task"));
+        Assert.Equal("Application", crash.GetField("Channel"));
+        Assert.StartsWith("Event 1000: Data1=w3wp.exe", crash.Message);
+    }
+
+    [Fact]
+    public void Level_zero_is_information_and_multi_line_data_is_kept()
+    {
+        var content = Entries[3];
+        Assert.Equal(EvidenceKind.WsusContentNotAccessible, content.Kind);
+        Assert.Equal(LogSeverity.Information, content.Severity);
+        Assert.Equal("00000000", content.GetField("Binary"));
+        Assert.Contains("\nSystem.Net.WebException: The remote server returned an error: (503)", content.GetField("Data1"));
+    }
+
+    [Fact]
+    public void An_event_whose_payload_failed_to_render_is_still_classified()
+    {
+        var communication = Entries[4];
+        Assert.Equal(EvidenceKind.WorkerProcessCommunicationError, communication.Kind);
+        Assert.Equal(LogSeverity.Warning, communication.Severity);
+    }
+}
