@@ -367,7 +367,7 @@ namespace WsusRemediation.Engine.Logs
                 }
                 else
                 {
-                    parser.ParseLine(lines.Buffer, lines.LineStart, lines.LineLength, lines.LineNumber, context);
+                    LineDispatch.ParseLine(parser, lines.Buffer, lines.LineStart, lines.LineLength, lines.LineNumber, context);
                 }
 
                 if (output.Count > 0)

@@ -1,0 +1,95 @@
+using System;
+using System.Linq;
+using WsusRemediation.Engine.Logs;
+using Xunit;
+
+namespace WsusRemediation.Engine.Tests.Logs;
+
+/// <summary>
+/// MECM logs with the variations real servers write: negative and zero biases (UTC+1, UTC servers),
+/// seven-digit fractions without a bias, file="name.cpp:line", type="0", empty thread, messages holding
+/// '&lt;', '&gt;' and a ]LOG]!&gt; fragment, NUL padding left by a crash, '-000', a thread without the hex part,
+/// UTF-8 text, trailing blanks.
+/// </summary>
+public class RealWorldMecmLogTests
+{
+    [Fact]
+    public void Cmtrace_variants_are_read_with_their_times_and_severities()
+    {
+        var summary = new LogReadSummary();
+        var entries = EvidenceReader.ReadFile(LogFixtures.Path("realworld", "wsyncmgr-cmtrace.log"), summary).ToList();
+
+        Assert.Equal(LogFormat.CMTrace, entries[0].Format);
+        Assert.Equal(
+            new[]
+            {
+                "Wakeup for scheduled regular sync", "Starting Sync", "Read SUPs from SCF for CS1SITE.contoso.com",
+                "Checking <Update_SyncStatus> for <![LOG[nested]LOG]!> text & quotes \"x\"",
+            },
+            entries.Take(4).Select(e => e.Message));
+
+        // -060 is a UTC+1 server: UTC = local - 60 minutes.
+        Assert.Equal(new DateTimeOffset(2026, 11, 10, 7, 6, 34, 590, TimeSpan.Zero), entries[0].TimeUtc);
+        Assert.Equal("-60", entries[0].GetField("Bias"));
+        Assert.Equal("wsyncmgr.cpp:1841", entries[0].GetField("SourceFile"));
+
+        // No bias written (newer components): the time is taken as written, with all seven digits.
+        Assert.Equal(new DateTimeOffset(2026, 11, 10, 8, 6, 34, TimeSpan.Zero).AddTicks(6052727), entries[1].TimeUtc);
+
+        Assert.Equal(LogSeverity.None, entries[2].Severity);
+        Assert.Equal("0", entries[2].GetField("Type"));
+        Assert.Equal(string.Empty, entries[2].Thread);
+        Assert.Equal(LogSeverity.Warning, entries[3].Severity);
+
+        var failed = entries[4];
+        Assert.Equal(EvidenceKind.SyncFailed, failed.Kind);
+        Assert.Equal(EvidenceKind.WsusApi503, failed.Cause);
+        Assert.Equal(LogSeverity.Error, failed.Severity);
+        Assert.Equal(5, failed.Line);
+        Assert.EndsWith("WSyncAction.SyncWSUS", failed.Message);
+
+        Assert.Equal(EvidenceKind.SyncStatusMessage, entries[5].Kind);
+        Assert.True(EvidenceCatalog.TryGetStatusMessageId(entries[5].Message, out var id));
+        Assert.Equal(6703, id);
+    }
+
+    [Fact]
+    public void A_record_cut_by_nul_padding_is_skipped_and_the_record_after_it_on_the_same_line_is_read()
+    {
+        var summary = new LogReadSummary();
+        var entries = EvidenceReader.ReadFile(LogFixtures.Path("realworld", "wsyncmgr-cmtrace.log"), summary).ToList();
+
+        Assert.Equal(8, entries.Count);
+        var wakeup = entries[6];
+        Assert.Equal("Wakeup by inbox drop", wakeup.Message);
+        Assert.Equal(EvidenceKind.SyncRequested, wakeup.Kind);
+        Assert.Equal(9, wakeup.Line);
+        Assert.Equal(EvidenceKind.SyncSucceeded, entries[7].Kind);
+        Assert.Equal(1, summary.SkippedCount);
+        Assert.Equal(9, summary.Skipped.Single().Line);
+    }
+
+    [Fact]
+    public void Simple_format_variants_are_read()
+    {
+        var summary = new LogReadSummary();
+        var entries = EvidenceReader.ReadFile(LogFixtures.Path("realworld", "WCM-simple.log"), summary).ToList();
+
+        Assert.Equal(0, summary.SkippedCount);
+        Assert.Equal(8, entries.Count);
+        Assert.All(entries, e => Assert.Equal("SMS_WSUS_CONFIGURATION_MANAGER", e.Component));
+        Assert.Equal(new DateTimeOffset(2026, 11, 10, 7, 7, 40, 120, TimeSpan.Zero), entries[0].TimeUtc);
+        Assert.Equal("5432", entries[0].Thread);
+
+        var failure = entries[1];
+        Assert.Equal(EvidenceKind.WsusApi503, failure.Kind);
+        Assert.Contains("\n   at Microsoft.UpdateServices.Administration.AdminProxy.CreateUpdateServer", failure.Message);
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 10, 7, 7, 41, 341, TimeSpan.Zero), entries[4].TimeUtc);
+        Assert.Equal("5432", entries[4].Thread);
+        Assert.Equal("Konfiguration für Server „CS1SITE“ übernommen", entries[5].Message);
+        Assert.Equal(new DateTimeOffset(2026, 11, 10, 7, 7, 41, 500, TimeSpan.Zero), entries[5].TimeUtc);
+        Assert.Equal("\n", entries[6].Message);
+        Assert.Equal(EvidenceKind.WcmConfigured, entries[7].Kind);
+    }
+}
