@@ -250,7 +250,13 @@ namespace WsusRemediation.Engine.Logs
 
         /// <summary>The error for a file in none of the known formats (id <c>LogFormatNotRecognized</c>).</summary>
         public static WsusRemediationException Unrecognized(string path) =>
-            new WsusRemediationException("LogFormatNotRecognized", EngineErrorKind.InvalidData, $"'{path}' is not a MECM log, SoftwareDistribution.log, HTTPERR log or event XML file.", path);
+            new WsusRemediationException("LogFormatNotRecognized", EngineErrorKind.InvalidData, $"'{path}' is not a MECM log, SoftwareDistribution.log, HTTPERR log or event XML file.", path)
+            {
+                // Saved event logs are what admins most often have in hand; say how to turn them into XML.
+                RecommendedAction = path.EndsWith(".evtx", StringComparison.OrdinalIgnoreCase)
+                    ? $"Export the events as XML first: wevtutil qe \"{path}\" /lf:true /f:xml /e:Events > events.xml"
+                    : "Pass wsyncmgr.log, WCM.log, WSUSCtrl.log, SoftwareDistribution.log, httperr*.log or event XML (wevtutil qe /f:xml, Get-WinEvent ToXml()).",
+            };
 
         private static IEnumerable<LogEntry> ReadFiles(IReadOnlyList<string> files, LogFilter? filter, LogReadSummary summary, int tail)
         {
