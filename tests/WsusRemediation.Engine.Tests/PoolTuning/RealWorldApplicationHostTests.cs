@@ -120,6 +120,17 @@ public class RealWorldApplicationHostTests
         Assert.Contains("userName=\"CONTOSO\\svc-mp&amp;sup\" password=\"" + EncryptedPassword + "\"", after, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_piped_files_name_is_not_taken_for_a_pool_name()
+    {
+        // Get-ChildItem ...\applicationHost.config | Get-WsusPoolTuning binds Name to -PoolName, FullName to -ConfigurationPath.
+        Assert.Null(PoolTuningService.PoolNamesFromInput(new[] { "applicationHost.config" }, @"C:\Collected\CM01\applicationHost.config"));
+        Assert.Null(PoolTuningService.PoolNamesFromInput(new[] { "ApplicationHost.config" }, "/evidence/cm01/applicationHost.config"));
+        Assert.Equal(new[] { "WsusPool" }, PoolTuningService.PoolNamesFromInput(new[] { "WsusPool" }, @"C:\Collected\applicationHost.config"));
+        Assert.Equal(new[] { "WsusPool" }, PoolTuningService.PoolNamesFromInput(new[] { "WsusPool" }, null));
+        Assert.Null(PoolTuningService.PoolNamesFromInput(null, @"C:\x\applicationHost.config"));
+    }
+
     private static void Dump(object? value, StringBuilder seen, int depth)
     {
         if (value is null || depth > 4)
