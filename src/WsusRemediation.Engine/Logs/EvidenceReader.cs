@@ -16,6 +16,7 @@ namespace WsusRemediation.Engine.Logs
         public const int DefaultMaxLineLength = 4 * 1024 * 1024;
 
         private const int SniffChars = 16 * 1024;
+        private const string ClixmlNamespace = "schemas.microsoft.com/powershell/2004/04";
 
         /// <summary>
         /// Reads files, folders or wildcard paths in order (a <c>.lo_</c> rollover file before its <c>.log</c>),
@@ -116,7 +117,8 @@ namespace WsusRemediation.Engine.Logs
                 return LogFormat.SoftwareDistribution;
             }
 
-            if (name.EndsWith(".xml", StringComparison.OrdinalIgnoreCase))
+            // Export-Clixml output holds no <Event> element; reading it as event XML would silently find nothing.
+            if (name.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) && head.IndexOf(ClixmlNamespace, StringComparison.Ordinal) < 0)
             {
                 return LogFormat.EventXml;
             }
@@ -255,6 +257,8 @@ namespace WsusRemediation.Engine.Logs
                 // Saved event logs are what admins most often have in hand; say how to turn them into XML.
                 RecommendedAction = path.EndsWith(".evtx", StringComparison.OrdinalIgnoreCase)
                     ? $"Export the events as XML first: wevtutil qe \"{path}\" /lf:true /f:xml /e:Events > events.xml"
+                    : path.EndsWith(".xml", StringComparison.OrdinalIgnoreCase)
+                    ? "Export-Clixml files are not read; export event XML instead: Get-WinEvent ... | ForEach-Object { $_.ToXml() } | Set-Content events.xml, or wevtutil qe System /f:xml /e:Events."
                     : "Pass wsyncmgr.log, WCM.log, WSUSCtrl.log, SoftwareDistribution.log, httperr*.log or event XML (wevtutil qe /f:xml, Get-WinEvent ToXml()).",
             };
 

@@ -76,3 +76,30 @@ public class RealWorldEventXmlTests
         Assert.Equal(LogSeverity.Warning, communication.Severity);
     }
 }
+
+public class UnreadableEvidenceTests
+{
+    [Fact]
+    public void A_saved_evtx_file_is_refused_with_the_wevtutil_command_that_turns_it_into_xml()
+    {
+        using var temp = LogFixtures.Temp();
+        var path = temp.File("System.evtx");
+        System.IO.File.WriteAllBytes(path, new byte[] { 0x45, 0x6C, 0x66, 0x46, 0x69, 0x6C, 0x65, 0x00, 0, 0, 0, 0, 1, 0, 0, 0 });
+
+        var error = Assert.Throws<WsusRemediation.Engine.Common.WsusRemediationException>(() => EvidenceReader.ReadFile(path).ToList());
+        Assert.Equal("LogFormatNotRecognized", error.ErrorId);
+        Assert.Contains("wevtutil qe", error.RecommendedAction, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Export_Clixml_output_is_refused_instead_of_read_as_zero_events()
+    {
+        using var temp = LogFixtures.Temp();
+        var path = temp.File("events.xml");
+        System.IO.File.WriteAllText(path, "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">\r\n  <Obj RefId=\"0\">\r\n    <TN RefId=\"0\">\r\n      <T>System.Diagnostics.Eventing.Reader.EventLogRecord</T>\r\n    </TN>\r\n    <Props><I32 N=\"Id\">5002</I32></Props>\r\n  </Obj>\r\n</Objs>\r\n");
+
+        Assert.Equal(LogFormat.Unknown, EvidenceReader.DetectFormat(path));
+        var error = Assert.Throws<WsusRemediation.Engine.Common.WsusRemediationException>(() => EvidenceReader.ReadFile(path).ToList());
+        Assert.Contains("ToXml()", error.RecommendedAction, StringComparison.Ordinal);
+    }
+}
