@@ -25,6 +25,13 @@ namespace WsusRemediation.Engine.Logs
             ConformanceLevel = ConformanceLevel.Fragment,
         };
 
+        // The fields that say which event this is and where it was logged. Other data items named like a System
+        // field (WAS's ProcessID: the worker's id, not the logging process's) deliberately take the field's place.
+        private static readonly HashSet<string> SystemFieldNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "EventId", "Provider", "EventSourceName", "Qualifiers", "EventRecordId", "Channel", "Computer",
+        };
+
         private readonly TextReader _reader;
         private readonly ParseContext _context;
         private readonly char[] _buffer = new char[1 << 16];
@@ -241,6 +248,17 @@ namespace WsusRemediation.Engine.Logs
                                 break;
                             }
 
+                            if (inUserData)
+                            {
+                                // UserData has its own schema per provider, and may reuse System names (Channel, Level).
+                                if (current is not null)
+                                {
+                                    AddData(data, dataValues, current, reader.Value);
+                                }
+
+                                break;
+                            }
+
                             switch (current)
                             {
                                 case "EventID": eventId = reader.Value.Trim(); break;
@@ -251,13 +269,6 @@ namespace WsusRemediation.Engine.Logs
                                 case "Channel": channel = reader.Value.Trim(); break;
                                 case "Computer": computer = reader.Value.Trim(); break;
                                 case "Binary" when inEventData: binary = reader.Value.Trim(); break;
-                                default:
-                                    if (inUserData && current is not null)
-                                    {
-                                        AddData(data, dataValues, current, reader.Value);
-                                    }
-
-                                    break;
                             }
 
                             break;
@@ -329,7 +340,8 @@ namespace WsusRemediation.Engine.Logs
         private static void AddData(List<KeyValuePair<string, string?>> data, List<string> values, string? name, string value)
         {
             values.Add(value);
-            var key = string.IsNullOrEmpty(name) ? "Data" + values.Count.ToString(CultureInfo.InvariantCulture) : name!;
+            // An item without a name, or named like an identifying System field (event 104's UserData has a Channel), is positional.
+            var key = string.IsNullOrEmpty(name) || SystemFieldNames.Contains(name!) ? "Data" + values.Count.ToString(CultureInfo.InvariantCulture) : name!;
             data.Add(new KeyValuePair<string, string?>(key, value));
         }
 

@@ -17,7 +17,7 @@ public class RealWorldEventXmlTests
     [Fact]
     public void All_events_are_read()
     {
-        Assert.Equal(5, Entries.Length);
+        Assert.Equal(6, Entries.Length);
     }
 
     [Fact]
@@ -42,6 +42,7 @@ public class RealWorldEventXmlTests
         Assert.Equal(EvidenceKind.PoolRecycledPrivateMemory, recycle.Kind);
         Assert.Equal(LogSeverity.Information, recycle.Severity);
         Assert.Equal("4", recycle.GetField("Level"));
+        Assert.Equal("4312", recycle.GetField("ProcessID"));
         Assert.Equal("WsusPool", recycle.GetField("AppPoolID"));
         Assert.Equal(new DateTimeOffset(2026, 11, 10, 12, 56, 10, TimeSpan.Zero).AddTicks(1234567), recycle.TimeUtc);
         Assert.StartsWith("Ein Workerprozess mit der Prozess-ID '4312'", recycle.Message);
@@ -66,6 +67,16 @@ public class RealWorldEventXmlTests
         Assert.Equal(LogSeverity.Information, content.Severity);
         Assert.Equal("00000000", content.GetField("Binary"));
         Assert.Contains("\nSystem.Net.WebException: The remote server returned an error: (503)", content.GetField("Data1"));
+    }
+
+    [Fact]
+    public void User_data_named_like_system_elements_stays_data()
+    {
+        var cleared = Entries[5];
+        Assert.Equal("System", cleared.GetField("Channel"));
+        Assert.Equal("Application", cleared.GetField("Data4"));
+        Assert.Equal("Administrator", cleared.GetField("SubjectUserName"));
+        Assert.Equal("Microsoft-Windows-Eventlog", cleared.Component);
     }
 
     [Fact]
