@@ -23,6 +23,10 @@ namespace WsusRemediation.Engine.Logs
             IgnoreComments = true,
             IgnoreProcessingInstructions = true,
             ConformanceLevel = ConformanceLevel.Fragment,
+
+            // ToXml() copies data strings as they are: a NUL or another control character (raw or as &#x0;)
+            // would otherwise cost the whole event.
+            CheckCharacters = false,
         };
 
         // The fields that say which event this is and where it was logged. Other data items named like a System
@@ -128,7 +132,7 @@ namespace WsusRemediation.Engine.Logs
         {
             try
             {
-                var entry = Build(xml, file, line, context.XmlSettings ??= NewSettings());
+                var entry = Build(EscapeControlCharacters(xml), file, line, context.XmlSettings ??= NewSettings());
                 if (entry is null)
                 {
                     context.Skip(line, "event has no System/EventID");
@@ -143,6 +147,30 @@ namespace WsusRemediation.Engine.Logs
                 context.Skip(line, "event XML damaged: " + ex.Message);
                 return false;
             }
+        }
+
+        /// <summary>
+        /// Raw control characters are refused by XmlReader even without character checking, while their
+        /// character references are accepted: rewrite the first as the second.
+        /// </summary>
+        private static string EscapeControlCharacters(string xml)
+        {
+            StringBuilder? escaped = null;
+            var copied = 0;
+            for (var i = 0; i < xml.Length; i++)
+            {
+                var c = xml[i];
+                if (c >= ' ' || c == '\t' || c == '\n' || c == '\r')
+                {
+                    continue;
+                }
+
+                escaped ??= new StringBuilder(xml.Length + 16);
+                escaped.Append(xml, copied, i - copied).Append("&#x").Append(((int)c).ToString("X", CultureInfo.InvariantCulture)).Append(';');
+                copied = i + 1;
+            }
+
+            return escaped is null ? xml : escaped.Append(xml, copied, xml.Length - copied).ToString();
         }
 
         // One name table per file: element and attribute names are atomised once, not once per event.

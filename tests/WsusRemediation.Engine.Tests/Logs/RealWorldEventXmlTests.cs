@@ -88,6 +88,23 @@ public class RealWorldEventXmlTests
     }
 }
 
+public class EventXmlCharacterTests
+{
+    [Fact]
+    public void Control_characters_in_event_data_do_not_cost_the_event()
+    {
+        // ToXml() writes data strings as they are; a NUL or other control character ends up in the text or as a character reference.
+        var xml = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-WAS'/><EventID Qualifiers='49152'>5002</EventID><Level>2</Level><TimeCreated SystemTime='2026-11-10T12:57:10.5000000Z'/><Channel>System</Channel><Computer>CS1SITE</Computer></System><EventData><Data Name='AppPoolID'>WsusPool&#x0;</Data><Data Name='Extra'>a\u0001b</Data></EventData></Event>\r\n";
+        var summary = new LogReadSummary();
+        var entries = EvidenceReader.ReadText(new System.IO.StringReader(xml), "nul.xml", LogFormat.EventXml, summary).ToList();
+
+        Assert.True(summary.SkippedCount == 0, string.Join("; ", summary.Skipped));
+        var disabled = Assert.Single(entries);
+        Assert.Equal(EvidenceKind.PoolDisabledRapidFail, disabled.Kind);
+        Assert.StartsWith("WsusPool", disabled.GetField("AppPoolID"));
+    }
+}
+
 public class UnreadableEvidenceTests
 {
     [Fact]
