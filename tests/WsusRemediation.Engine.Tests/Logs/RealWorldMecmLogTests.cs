@@ -69,6 +69,29 @@ public class RealWorldMecmLogTests
         Assert.Equal(9, summary.Skipped.Single().Line);
     }
 
+    [Theory]
+    [InlineData("Done synchronizing SMS with WSUS Server cs1site.contoso.com", EvidenceKind.SyncProgress, EvidenceKind.None)]
+    [InlineData("Synchronizing SMS database with WSUS server cs1site.contoso.com", EvidenceKind.SyncProgress, EvidenceKind.None)]
+    [InlineData("sync: SMS synchronizing categories, processed 223 out of 223 items (100%)", EvidenceKind.SyncProgress, EvidenceKind.None)]
+    [InlineData("STATMSG: ID=6705 SOURCE=\"SMS Server\" COMP=\"SMS_WSUS_SYNC_MANAGER\"", EvidenceKind.SyncStatusMessage, EvidenceKind.None)]
+    [InlineData("Sync succeeded. Setting sync alert to canceled state on site CS1", EvidenceKind.SyncSucceeded, EvidenceKind.None)]
+    [InlineData("Sync Failed: USSCommunicationError: WebException: The underlying connection was closed: Could not establish trust relationship for the SSL/TLS secure channel", EvidenceKind.SyncFailed, EvidenceKind.TlsFailure)]
+    [InlineData("Sync failed: WSUS server not configured. Please refer to WCM.log for configuration error details. Source: CWSyncMgr::DoSync", EvidenceKind.SyncFailed, EvidenceKind.WsusNotConfigured)]
+    [InlineData("Sync failed. Will retry in 60 minutes", EvidenceKind.SyncRetryScheduled, EvidenceKind.None)]
+    public void Documented_wsyncmgr_lines_are_recognised_in_both_formats(string message, EvidenceKind kind, EvidenceKind cause)
+    {
+        // Lines from SA track-software-update-synchronization / troubleshoot-software-update-synchronization / 800B0109.
+        var simple = message + "  $$<SMS_WSUS_SYNC_MANAGER><11-10-2026 07:59:58.512+300><thread=4840 (0x12E8)>\r\n";
+        var cmtrace = "<![LOG[" + message + "]LOG]!><time=\"07:59:58.512+300\" date=\"11-10-2026\" component=\"SMS_WSUS_SYNC_MANAGER\" context=\"\" type=\"1\" thread=\"4840\" file=\"\">\r\n";
+        foreach (var (text, format) in new[] { (simple, LogFormat.SmsSimple), (cmtrace, LogFormat.CMTrace) })
+        {
+            var entry = Assert.Single(EvidenceReader.ReadText(new System.IO.StringReader(text), "wsyncmgr.log", format));
+            Assert.Equal(message, entry.Message);
+            Assert.Equal(kind, entry.Kind);
+            Assert.Equal(cause, entry.Cause);
+        }
+    }
+
     [Fact]
     public void Simple_format_variants_are_read()
     {
