@@ -93,6 +93,47 @@ public class RealWorldMecmLogTests
     }
 
     [Fact]
+    public void Cmtrace_records_need_only_time_and_date_and_take_attributes_in_any_order()
+    {
+        var text = "<![LOG[reordered]LOG]!><thread=\"9\" component=\"SMS_WSUS_CONTROL_MANAGER\" date=\"1-2-2026\" time=\"01:02:03.000+000\" type=\"2\">\r\n"
+            + "<![LOG[sparse]LOG]!><time=\"01:02:04.000+000\" date=\"1-2-2026\">\r\n";
+        var summary = new LogReadSummary();
+        var entries = EvidenceReader.ReadText(new System.IO.StringReader(text), "WSUSCtrl.log", LogFormat.CMTrace, summary).ToList();
+
+        Assert.Equal(0, summary.SkippedCount);
+        Assert.Equal(new[] { "reordered", "sparse" }, entries.Select(e => e.Message));
+        Assert.Equal("SMS_WSUS_CONTROL_MANAGER", entries[0].Component);
+        Assert.Equal(LogSeverity.Warning, entries[0].Severity);
+        Assert.Equal(string.Empty, entries[1].Component);
+        Assert.Equal(new DateTimeOffset(2026, 1, 2, 1, 2, 4, TimeSpan.Zero), entries[1].TimeUtc);
+    }
+
+    [Fact]
+    public void Any_subset_of_the_optional_cmtrace_attributes_is_read_without_an_exception()
+    {
+        // A record without type="" used to index before the start of the buffer.
+        var optional = new[] { "component=\"SMS_WSUS_SYNC_MANAGER\"", "context=\"\"", "type=\"3\"", "thread=\"4840\"", "file=\"wsyncmgr.cpp:10\"" };
+        for (var mask = 0; mask < 1 << optional.Length; mask++)
+        {
+            var attributes = string.Join(" ", optional.Where((_, i) => (mask & (1 << i)) != 0));
+            var text = "<![LOG[Sync failed]LOG]!><time=\"10:00:00.000+000\" date=\"11-10-2026\" " + attributes + ">\n";
+            var entry = Assert.Single(EvidenceReader.ReadText(new System.IO.StringReader(text), "wsyncmgr.log", LogFormat.CMTrace));
+            Assert.Equal(EvidenceKind.SyncFailed, entry.Kind);
+            Assert.Equal((mask & 4) != 0 ? LogSeverity.Error : LogSeverity.None, entry.Severity);
+        }
+    }
+
+    [Fact]
+    public void Simple_format_written_by_scripts_with_six_digit_fractions_and_no_bias_is_read()
+    {
+        var text = "Info:Starting remediation $$<Repair-Wsus:Main><11-10-2026 08:00:00.123456><thread=4711>\r\n";
+        var entry = Assert.Single(EvidenceReader.ReadText(new System.IO.StringReader(text), "script.log", LogFormat.SmsSimple));
+        Assert.Equal("Repair-Wsus:Main", entry.Component);
+        Assert.Equal("4711", entry.Thread);
+        Assert.Equal(new DateTimeOffset(2026, 11, 10, 8, 0, 0, TimeSpan.Zero).AddTicks(1234560), entry.TimeUtc);
+    }
+
+    [Fact]
     public void Simple_format_variants_are_read()
     {
         var summary = new LogReadSummary();
