@@ -195,9 +195,66 @@ namespace WsusRemediation.Engine.Logs
 
             return set
                 .OrderBy(f => Path.GetDirectoryName(f), StringComparer.OrdinalIgnoreCase)
-                .ThenBy(RolloverGroup, StringComparer.OrdinalIgnoreCase)
+                .ThenBy(RolloverGroup, NaturalNameComparer.Instance)
                 .ThenBy(f => f.EndsWith(".lo_", StringComparison.OrdinalIgnoreCase) ? 0 : 1)
                 .ToList();
+        }
+
+        /// <summary>
+        /// Compares names with their digit runs as numbers, case-insensitively: HTTP.sys numbers its files
+        /// httperr1.log, httperr2.log, ... httperr10.log, and they must be read in that order, not 1, 10, 2.
+        /// </summary>
+        private sealed class NaturalNameComparer : IComparer<string>
+        {
+            public static readonly NaturalNameComparer Instance = new NaturalNameComparer();
+
+            public int Compare(string? x, string? y)
+            {
+                if (x is null || y is null)
+                {
+                    return x is null ? (y is null ? 0 : -1) : 1;
+                }
+
+                int i = 0, j = 0;
+                while (i < x.Length && j < y.Length)
+                {
+                    if (char.IsDigit(x[i]) && char.IsDigit(y[j]))
+                    {
+                        var xStart = i;
+                        var yStart = j;
+                        while (i < x.Length && char.IsDigit(x[i]))
+                        {
+                            i++;
+                        }
+
+                        while (j < y.Length && char.IsDigit(y[j]))
+                        {
+                            j++;
+                        }
+
+                        var xDigits = x.Substring(xStart, i - xStart).TrimStart('0');
+                        var yDigits = y.Substring(yStart, j - yStart).TrimStart('0');
+                        var byValue = xDigits.Length != yDigits.Length ? xDigits.Length.CompareTo(yDigits.Length) : string.CompareOrdinal(xDigits, yDigits);
+                        if (byValue != 0)
+                        {
+                            return byValue;
+                        }
+
+                        continue;
+                    }
+
+                    var byChar = char.ToUpperInvariant(x[i]).CompareTo(char.ToUpperInvariant(y[j]));
+                    if (byChar != 0)
+                    {
+                        return byChar;
+                    }
+
+                    i++;
+                    j++;
+                }
+
+                return (x.Length - i).CompareTo(y.Length - j);
+            }
         }
 
         /// <summary>The name shared by a log and its rollover file (<c>wsyncmgr</c> for wsyncmgr.log and wsyncmgr.lo_).</summary>

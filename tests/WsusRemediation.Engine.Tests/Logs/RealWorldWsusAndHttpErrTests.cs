@@ -67,6 +67,15 @@ public class RealWorldWsusAndHttpErrTests
     }
 
     [Fact]
+    public void Numbered_httperr_files_are_read_in_number_order()
+    {
+        var files = new[] { @"C:\Windows\System32\LogFiles\HTTPERR\httperr10.log", @"C:\Windows\System32\LogFiles\HTTPERR\httperr2.log", @"C:\Windows\System32\LogFiles\HTTPERR\HTTPERR1.log" }
+            .Select(f => f.Replace('\\', System.IO.Path.DirectorySeparatorChar));
+        var ordered = EvidenceReader.OrderForReading(files, addRollover: false).Select(System.IO.Path.GetFileName);
+        Assert.Equal(new[] { "HTTPERR1.log", "httperr2.log", "httperr10.log" }, ordered);
+    }
+
+    [Fact]
     public void HttpErr_excerpt_without_header_and_iis6_line_without_queue_name_are_read()
     {
         var summary = new LogReadSummary();
