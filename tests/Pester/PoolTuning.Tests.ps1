@@ -42,6 +42,18 @@ Describe 'Pool tuning cmdlets' {
         (Get-WsusPoolTuning -ConfigurationPath $config).RegularTimeInterval | Should -Be ([TimeSpan]::FromHours(30))
     }
 
+    It 'takes a file piped from Get-ChildItem as the configuration, not its name as a pool' {
+        $tuning = Get-ChildItem $config | Get-WsusPoolTuning
+        $tuning.PoolName | Should -Be 'WsusPool'
+    }
+
+    It 'refuses a bare number of minutes for a time span, and takes 0' {
+        { Set-WsusPoolTuning -ConfigurationPath $config -IdleTimeout 20 -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ExceptionType ([System.Management.Automation.ParameterBindingException])
+        Set-WsusPoolTuning -ConfigurationPath $config -IdleTimeout 0 -Confirm:$false
+        (Get-WsusPoolTuning -ConfigurationPath $config).IdleTimeout | Should -Be ([TimeSpan]::Zero)
+    }
+
     It 'refuses a queue length of <Value> with QueueLengthOutOfRange and changes nothing' -ForEach @(
         @{ Value = 0 }, @{ Value = 9 }, @{ Value = 65536 }, @{ Value = -1 }
     ) {

@@ -32,6 +32,18 @@ Describe 'Get-WsusSyncLog' {
         $failed.Cause | Should -Be 'WsusApi503'
     }
 
+    It 'takes a bare number for -Timeout and -PollInterval as seconds' {
+        $command = Get-Command Get-WsusSyncLog
+        $transform = $command.Parameters['PollInterval'].Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentTransformationAttribute] }
+        $transform.Transform($ExecutionContext, 5) | Should -Be ([TimeSpan]::FromSeconds(5))
+        $transform.Transform($ExecutionContext, '00:01:00') | Should -Be '00:01:00'
+    }
+
+    It 'does not read a missing -LiteralPath as a wildcard' {
+        Get-WsusSyncLog -LiteralPath (Join-Path $fixtures 'wsyncmgr.lo?') -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'LogFileNotFound*'
+    }
+
     It 'shows the table view' {
         $text = Get-WsusSyncLog -Path (Join-Path $fixtures 'events\events.xml') | Out-String
         $text | Should -Match 'PoolDisabledRapidFail'

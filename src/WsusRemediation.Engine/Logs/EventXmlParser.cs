@@ -23,6 +23,17 @@ namespace WsusRemediation.Engine.Logs
             IgnoreComments = true,
             IgnoreProcessingInstructions = true,
             ConformanceLevel = ConformanceLevel.Fragment,
+
+            // ToXml() copies data strings as they are: a NUL or another control character (raw or as &#x0;)
+            // would otherwise cost the whole event.
+            CheckCharacters = false,
+        };
+
+        // The fields that say which event this is and where it was logged. Other data items named like a System
+        // field (WAS's ProcessID: the worker's id, not the logging process's) deliberately take the field's place.
+        private static readonly HashSet<string> SystemFieldNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "EventId", "Provider", "EventSourceName", "Qualifiers", "EventRecordId", "Channel", "Computer",
         };
 
         private readonly TextReader _reader;
@@ -121,7 +132,7 @@ namespace WsusRemediation.Engine.Logs
         {
             try
             {
-                var entry = Build(xml, file, line, context.XmlSettings ??= NewSettings());
+                var entry = Build(EscapeControlCharacters(xml), file, line, context.XmlSettings ??= NewSettings());
                 if (entry is null)
                 {
                     context.Skip(line, "event has no System/EventID");
@@ -136,6 +147,30 @@ namespace WsusRemediation.Engine.Logs
                 context.Skip(line, "event XML damaged: " + ex.Message);
                 return false;
             }
+        }
+
+        /// <summary>
+        /// Raw control characters are refused by XmlReader even without character checking, while their
+        /// character references are accepted: rewrite the first as the second.
+        /// </summary>
+        private static string EscapeControlCharacters(string xml)
+        {
+            StringBuilder? escaped = null;
+            var copied = 0;
+            for (var i = 0; i < xml.Length; i++)
+            {
+                var c = xml[i];
+                if (c >= ' ' || c == '\t' || c == '\n' || c == '\r')
+                {
+                    continue;
+                }
+
+                escaped ??= new StringBuilder(xml.Length + 16);
+                escaped.Append(xml, copied, i - copied).Append("&#x").Append(((int)c).ToString("X", CultureInfo.InvariantCulture)).Append(';');
+                copied = i + 1;
+            }
+
+            return escaped is null ? xml : escaped.Append(xml, copied, xml.Length - copied).ToString();
         }
 
         // One name table per file: element and attribute names are atomised once, not once per event.
@@ -167,6 +202,13 @@ namespace WsusRemediation.Engine.Logs
                     {
                         case XmlNodeType.Element:
                             current = reader.LocalName;
+                            if (inRendering)
+                            {
+                                // RenderingInfo repeats Level, Task, Channel, Provider... as display text (localized,
+                                // Provider without a Name attribute): only its Message is read, the System values stay.
+                                break;
+                            }
+
                             switch (current)
                             {
                                 case "Provider":
@@ -224,6 +266,27 @@ namespace WsusRemediation.Engine.Logs
                                 break;
                             }
 
+                            if (inRendering)
+                            {
+                                if (current == "Message")
+                                {
+                                    rendered = reader.Value;
+                                }
+
+                                break;
+                            }
+
+                            if (inUserData)
+                            {
+                                // UserData has its own schema per provider, and may reuse System names (Channel, Level).
+                                if (current is not null)
+                                {
+                                    AddData(data, dataValues, current, reader.Value);
+                                }
+
+                                break;
+                            }
+
                             switch (current)
                             {
                                 case "EventID": eventId = reader.Value.Trim(); break;
@@ -234,14 +297,6 @@ namespace WsusRemediation.Engine.Logs
                                 case "Channel": channel = reader.Value.Trim(); break;
                                 case "Computer": computer = reader.Value.Trim(); break;
                                 case "Binary" when inEventData: binary = reader.Value.Trim(); break;
-                                case "Message" when inRendering: rendered = reader.Value; break;
-                                default:
-                                    if (inUserData && current is not null)
-                                    {
-                                        AddData(data, dataValues, current, reader.Value);
-                                    }
-
-                                    break;
                             }
 
                             break;
@@ -287,7 +342,7 @@ namespace WsusRemediation.Engine.Logs
             fields.AddRange(data);
 
             var component = provider ?? sourceName ?? string.Empty;
-            var message = rendered?.Trim()
+            var message = NullIfBlank(rendered)
                 ?? EvidenceCatalog.RenderKnownEvent(component, id, dataValues)
                 ?? (sourceName is null ? null : EvidenceCatalog.RenderKnownEvent(sourceName, id, dataValues))
                 ?? Describe(id, data);
@@ -303,10 +358,18 @@ namespace WsusRemediation.Engine.Logs
             return new LogEntry(ParseSystemTime(systemTime), severity, component, threadId ?? string.Empty, message, file, line, LogFormat.EventXml, LogFields.Create(fields));
         }
 
+        // A message DLL missing on the exporting machine leaves an empty <Message/>: the data says more.
+        private static string? NullIfBlank(string? text)
+        {
+            var trimmed = text?.Trim();
+            return string.IsNullOrEmpty(trimmed) ? null : trimmed;
+        }
+
         private static void AddData(List<KeyValuePair<string, string?>> data, List<string> values, string? name, string value)
         {
             values.Add(value);
-            var key = string.IsNullOrEmpty(name) ? "Data" + values.Count.ToString(CultureInfo.InvariantCulture) : name!;
+            // An item without a name, or named like an identifying System field (event 104's UserData has a Channel), is positional.
+            var key = string.IsNullOrEmpty(name) || SystemFieldNames.Contains(name!) ? "Data" + values.Count.ToString(CultureInfo.InvariantCulture) : name!;
             data.Add(new KeyValuePair<string, string?>(key, value));
         }
 

@@ -16,6 +16,7 @@ namespace WsusRemediation.Engine.Logs
         public const int DefaultMaxLineLength = 4 * 1024 * 1024;
 
         private const int SniffChars = 16 * 1024;
+        private const string ClixmlNamespace = "schemas.microsoft.com/powershell/2004/04";
 
         /// <summary>
         /// Reads files, folders or wildcard paths in order (a <c>.lo_</c> rollover file before its <c>.log</c>),
@@ -116,7 +117,8 @@ namespace WsusRemediation.Engine.Logs
                 return LogFormat.SoftwareDistribution;
             }
 
-            if (name.EndsWith(".xml", StringComparison.OrdinalIgnoreCase))
+            // Export-Clixml output holds no <Event> element; reading it as event XML would silently find nothing.
+            if (name.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) && head.IndexOf(ClixmlNamespace, StringComparison.Ordinal) < 0)
             {
                 return LogFormat.EventXml;
             }
@@ -193,9 +195,66 @@ namespace WsusRemediation.Engine.Logs
 
             return set
                 .OrderBy(f => Path.GetDirectoryName(f), StringComparer.OrdinalIgnoreCase)
-                .ThenBy(RolloverGroup, StringComparer.OrdinalIgnoreCase)
+                .ThenBy(RolloverGroup, NaturalNameComparer.Instance)
                 .ThenBy(f => f.EndsWith(".lo_", StringComparison.OrdinalIgnoreCase) ? 0 : 1)
                 .ToList();
+        }
+
+        /// <summary>
+        /// Compares names with their digit runs as numbers, case-insensitively: HTTP.sys numbers its files
+        /// httperr1.log, httperr2.log, ... httperr10.log, and they must be read in that order, not 1, 10, 2.
+        /// </summary>
+        private sealed class NaturalNameComparer : IComparer<string>
+        {
+            public static readonly NaturalNameComparer Instance = new NaturalNameComparer();
+
+            public int Compare(string? x, string? y)
+            {
+                if (x is null || y is null)
+                {
+                    return x is null ? (y is null ? 0 : -1) : 1;
+                }
+
+                int i = 0, j = 0;
+                while (i < x.Length && j < y.Length)
+                {
+                    if (char.IsDigit(x[i]) && char.IsDigit(y[j]))
+                    {
+                        var xStart = i;
+                        var yStart = j;
+                        while (i < x.Length && char.IsDigit(x[i]))
+                        {
+                            i++;
+                        }
+
+                        while (j < y.Length && char.IsDigit(y[j]))
+                        {
+                            j++;
+                        }
+
+                        var xDigits = x.Substring(xStart, i - xStart).TrimStart('0');
+                        var yDigits = y.Substring(yStart, j - yStart).TrimStart('0');
+                        var byValue = xDigits.Length != yDigits.Length ? xDigits.Length.CompareTo(yDigits.Length) : string.CompareOrdinal(xDigits, yDigits);
+                        if (byValue != 0)
+                        {
+                            return byValue;
+                        }
+
+                        continue;
+                    }
+
+                    var byChar = char.ToUpperInvariant(x[i]).CompareTo(char.ToUpperInvariant(y[j]));
+                    if (byChar != 0)
+                    {
+                        return byChar;
+                    }
+
+                    i++;
+                    j++;
+                }
+
+                return (x.Length - i).CompareTo(y.Length - j);
+            }
         }
 
         /// <summary>The name shared by a log and its rollover file (<c>wsyncmgr</c> for wsyncmgr.log and wsyncmgr.lo_).</summary>
@@ -250,7 +309,15 @@ namespace WsusRemediation.Engine.Logs
 
         /// <summary>The error for a file in none of the known formats (id <c>LogFormatNotRecognized</c>).</summary>
         public static WsusRemediationException Unrecognized(string path) =>
-            new WsusRemediationException("LogFormatNotRecognized", EngineErrorKind.InvalidData, $"'{path}' is not a MECM log, SoftwareDistribution.log, HTTPERR log or event XML file.", path);
+            new WsusRemediationException("LogFormatNotRecognized", EngineErrorKind.InvalidData, $"'{path}' is not a MECM log, SoftwareDistribution.log, HTTPERR log or event XML file.", path)
+            {
+                // Saved event logs are what admins most often have in hand; say how to turn them into XML.
+                RecommendedAction = path.EndsWith(".evtx", StringComparison.OrdinalIgnoreCase)
+                    ? $"Export the events as XML first: wevtutil qe \"{path}\" /lf:true /f:xml /e:Events > events.xml"
+                    : path.EndsWith(".xml", StringComparison.OrdinalIgnoreCase)
+                    ? "Export-Clixml files are not read; export event XML instead: Get-WinEvent ... | ForEach-Object { $_.ToXml() } | Set-Content events.xml, or wevtutil qe System /f:xml /e:Events."
+                    : "Pass wsyncmgr.log, WCM.log, WSUSCtrl.log, SoftwareDistribution.log, httperr*.log or event XML (wevtutil qe /f:xml, Get-WinEvent ToXml()).",
+            };
 
         private static IEnumerable<LogEntry> ReadFiles(IReadOnlyList<string> files, LogFilter? filter, LogReadSummary summary, int tail)
         {
@@ -367,7 +434,7 @@ namespace WsusRemediation.Engine.Logs
                 }
                 else
                 {
-                    parser.ParseLine(lines.Buffer, lines.LineStart, lines.LineLength, lines.LineNumber, context);
+                    LineDispatch.ParseLine(parser, lines.Buffer, lines.LineStart, lines.LineLength, lines.LineNumber, context);
                 }
 
                 if (output.Count > 0)

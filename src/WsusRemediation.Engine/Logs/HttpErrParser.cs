@@ -16,12 +16,24 @@ namespace WsusRemediation.Engine.Logs
             "date", "time", "c-ip", "c-port", "s-ip", "s-port", "cs-version", "cs-method", "cs-uri", "sc-status", "s-siteid", "s-reason", "s-queuename",
         };
 
+        // Windows Server 2016 added streamid (HTTP/2); 2022 added streamid_ex and transport (HTTP/3).
+        private static readonly string[] StreamFields =
+        {
+            "date", "time", "c-ip", "c-port", "s-ip", "s-port", "cs-version", "cs-method", "cs-uri", "streamid", "sc-status", "s-siteid", "s-reason", "s-queuename",
+        };
+
+        private static readonly string[] TransportFields =
+        {
+            "date", "time", "c-ip", "c-port", "s-ip", "s-port", "cs-version", "cs-method", "cs-uri", "streamid", "streamid_ex", "sc-status", "s-siteid", "s-reason", "s-queuename", "transport",
+        };
+
         private static readonly string[] DescribedFields = { "cs-method", "cs-uri", "sc-status", "s-reason", "s-queuename" };
 
         private readonly StringBuilder _describe = new StringBuilder(128);
         private readonly int[] _starts = new int[64];
         private readonly int[] _ends = new int[64];
         private string[] _names = DefaultFields;
+        private bool _sawHeader;
         private int _date, _time, _uri;
 
         public HttpErrParser() => Index();
@@ -61,7 +73,7 @@ namespace WsusRemediation.Engine.Logs
                     tokenEnd = end;
                 }
 
-                if (count == _names.Length)
+                if (count == _starts.Length)
                 {
                     count++;
                     break;
@@ -77,7 +89,13 @@ namespace WsusRemediation.Engine.Logs
                 }
             }
 
-            if (count != _names.Length)
+            if (count != _names.Length && !_sawHeader)
+            {
+                // An excerpt without its #Fields block: the field count tells which Windows wrote it.
+                ChooseLayoutByCount(count);
+            }
+
+            if (count != _names.Length && !MissingOnlyTrailingOptionalFields(count))
             {
                 context.Skip(lineNumber, $"HTTPERR line has {(count > _names.Length ? "more" : count.ToString(System.Globalization.CultureInfo.InvariantCulture))} fields, the header names {_names.Length}");
                 return;
@@ -104,7 +122,7 @@ namespace WsusRemediation.Engine.Logs
             var keys = new string[count];
             var values = new string[count];
             var present = 0;
-            for (var f = 0; f < count; f++)
+            for (var f = 0; f < count && f < _names.Length; f++)
             {
                 var s = _starts[f];
                 var e = _ends[f];
@@ -177,6 +195,35 @@ namespace WsusRemediation.Engine.Logs
             return _describe.ToString();
         }
 
+        private void ChooseLayoutByCount(int count)
+        {
+            var layout = count == StreamFields.Length ? StreamFields : count == TransportFields.Length ? TransportFields : count == DefaultFields.Length || count == DefaultFields.Length - 1 ? DefaultFields : null;
+            if (layout is not null)
+            {
+                _names = layout;
+                Index();
+            }
+        }
+
+        /// <summary>IIS 6 wrote no s-queuename when the request never reached a queue; later layouts end with transport.</summary>
+        private bool MissingOnlyTrailingOptionalFields(int count)
+        {
+            if (count >= _names.Length || count < _names.Length - 2)
+            {
+                return false;
+            }
+
+            for (var f = count; f < _names.Length; f++)
+            {
+                if (_names[f] != "s-queuename" && _names[f] != "transport")
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         private void ReadFieldNames(char[] buffer, int i, int end, StringPool pool)
         {
             var names = new List<string>();
@@ -195,6 +242,7 @@ namespace WsusRemediation.Engine.Logs
 
             if (names.Count > 0)
             {
+                _sawHeader = true;
                 _names = names.ToArray();
                 Index();
             }

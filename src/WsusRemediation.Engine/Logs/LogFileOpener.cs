@@ -9,8 +9,19 @@ namespace WsusRemediation.Engine.Logs
     {
         public const int BufferSize = 1 << 16;
 
-        // Invalid bytes become U+FFFD instead of throwing: a damaged record is then skipped, not the file.
-        private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+        private static readonly Encoding Utf8 = CreateUtf8();
+
+        /// <summary>
+        /// UTF-8 that reads bytes which are not UTF-8 as Windows-1252. Logs without a BOM are UTF-8 or the
+        /// server's ANSI code page (a localized exception text: "ü" is the single byte 0xFC); read as
+        /// Windows-1252 such text stays legible, and it never throws, so one damaged record does not stop the file.
+        /// </summary>
+        private static Encoding CreateUtf8()
+        {
+            var encoding = (Encoding)new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false).Clone();
+            encoding.DecoderFallback = new AnsiByteFallback();
+            return encoding;
+        }
 
         public static FileStream OpenShared(string path) =>
             new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, BufferSize, FileOptions.SequentialScan);
@@ -91,6 +102,54 @@ namespace WsusRemediation.Engine.Logs
             }
 
             return total;
+        }
+    }
+
+    /// <summary>Decodes each byte that is not valid UTF-8 as its Windows-1252 character.</summary>
+    internal sealed class AnsiByteFallback : DecoderFallback
+    {
+        // Windows-1252 0x80-0x9F; the five unassigned bytes keep their C1 code points (Latin-1).
+        private const string High = "\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F"
+            + "\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178";
+
+        public override int MaxCharCount => 4;
+
+        public static char Map(byte value) => value >= 0x80 && value <= 0x9F ? High[value - 0x80] : (char)value;
+
+        public override DecoderFallbackBuffer CreateFallbackBuffer() => new Buffer();
+
+        private sealed class Buffer : DecoderFallbackBuffer
+        {
+            private byte[] _bytes = Array.Empty<byte>();
+            private int _next;
+
+            public override int Remaining => _bytes.Length - _next;
+
+            public override bool Fallback(byte[] bytesUnknown, int index)
+            {
+                _bytes = bytesUnknown;
+                _next = 0;
+                return bytesUnknown.Length > 0;
+            }
+
+            public override char GetNextChar() => _next < _bytes.Length ? Map(_bytes[_next++]) : '\0';
+
+            public override bool MovePrevious()
+            {
+                if (_next == 0)
+                {
+                    return false;
+                }
+
+                _next--;
+                return true;
+            }
+
+            public override void Reset()
+            {
+                _bytes = Array.Empty<byte>();
+                _next = 0;
+            }
         }
     }
 

@@ -218,7 +218,7 @@ namespace WsusRemediation.Engine.Logs
                     }
                     else
                     {
-                        _parser.ParseLine(lines.Buffer, lines.LineStart, lines.LineLength, _lineBase + lines.LineNumber, _context);
+                        LineDispatch.ParseLine(_parser, lines.Buffer, lines.LineStart, lines.LineLength, _lineBase + lines.LineNumber, _context);
                     }
 
                     for (var i = 0; i < output.Count; i++)

@@ -149,7 +149,8 @@ namespace WsusRemediation.Engine.Logs
                 }
             }
 
-            if (!closed || timeS < 0 || dateS < 0 || compS < 0)
+            // Only the time and date are needed; logs written by other tools leave out component, thread or type.
+            if (!closed || timeS < 0 || dateS < 0)
             {
                 context.Skip(lineNumber, "CMTrace record damaged (attributes incomplete)");
                 return;
@@ -179,7 +180,7 @@ namespace WsusRemediation.Engine.Logs
             }
 
             var severity = LogSeverity.None;
-            if (typeE - typeS == 1)
+            if (typeS >= 0 && typeE - typeS == 1)
             {
                 severity = b[typeS] switch
                 {
@@ -218,7 +219,7 @@ namespace WsusRemediation.Engine.Logs
             context.Emit(new LogEntry(
                 time,
                 severity,
-                pool.Get(b, compS, compE - compS),
+                compS >= 0 ? pool.Get(b, compS, compE - compS) : string.Empty,
                 thrS >= 0 ? pool.Get(b, thrS, thrE - thrS) : string.Empty,
                 new string(b, messageStart, close - messageStart),
                 context.File,

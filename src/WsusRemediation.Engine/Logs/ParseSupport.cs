@@ -42,6 +42,52 @@ namespace WsusRemediation.Engine.Logs
         void Flush(ParseContext context);
     }
 
+    /// <summary>Hands a line to a parser, split where runs of NUL characters sit.</summary>
+    internal static class LineDispatch
+    {
+        /// <summary>
+        /// A log file whose tail was not flushed before a crash or power loss comes back padded with NUL
+        /// bytes, and the writer then appends after the padding on the same line. Each NUL run is taken as a
+        /// line break, so the damaged record before it is skipped and the records after it are read.
+        /// </summary>
+        public static void ParseLine(ILineParser parser, char[] buffer, int start, int length, long lineNumber, ParseContext context)
+        {
+            var end = start + length;
+            var nul = length > 0 ? Array.IndexOf(buffer, '\0', start, length) : -1;
+            if (nul < 0)
+            {
+                parser.ParseLine(buffer, start, length, lineNumber, context);
+                return;
+            }
+
+            var segment = start;
+            while (true)
+            {
+                if (nul > segment)
+                {
+                    parser.ParseLine(buffer, segment, nul - segment, lineNumber, context);
+                }
+
+                segment = nul;
+                while (segment < end && buffer[segment] == '\0')
+                {
+                    segment++;
+                }
+
+                if (segment >= end)
+                {
+                    return;
+                }
+
+                nul = Array.IndexOf(buffer, '\0', segment, end - segment);
+                if (nul < 0)
+                {
+                    nul = end;
+                }
+            }
+        }
+    }
+
     /// <summary>Allocation-free scanning helpers over char arrays (netstandard2.0 has no spans without a package).</summary>
     internal static class Chars
     {

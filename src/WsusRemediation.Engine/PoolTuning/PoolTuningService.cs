@@ -127,6 +127,24 @@ namespace WsusRemediation.Engine.PoolTuning
             return DefaultPoolName;
         }
 
+        /// <summary>
+        /// The pool names a pipeline item really asks for. A file piped in (<c>Get-ChildItem applicationHost.config |</c>)
+        /// binds its Name to -PoolName and its FullName to -ConfigurationPath: that file name is not a pool,
+        /// so it is dropped and the WSUS pool is found as when no name is given.
+        /// </summary>
+        public static IReadOnlyList<string>? PoolNamesFromInput(IReadOnlyList<string>? names, string? configurationPath)
+        {
+            if (names is null || names.Count == 0 || string.IsNullOrEmpty(configurationPath))
+            {
+                return names;
+            }
+
+            // Either separator: a Windows path is also examined off Windows (tests, collected evidence).
+            var trimmed = configurationPath!.TrimEnd('\\', '/');
+            var fileName = trimmed.Substring(trimmed.LastIndexOfAny(new[] { '\\', '/' }) + 1);
+            return names.All(n => string.Equals(n, fileName, StringComparison.OrdinalIgnoreCase)) ? null : names;
+        }
+
         /// <summary>Expands pool names with wildcards (<c>*</c>, <c>?</c>) against the pools in the file; plain names pass through.</summary>
         public static IReadOnlyList<string> ExpandPoolNames(ApplicationHostDocument document, IEnumerable<string>? names)
         {

@@ -222,7 +222,16 @@ namespace WsusRemediation.Commands
                 IEnumerable<string> resolved;
                 if (literal)
                 {
-                    resolved = new[] { GetUnresolvedProviderPathFromPSPath(path) };
+                    var literalPath = GetUnresolvedProviderPathFromPSPath(path);
+
+                    // The engine would read a missing name such as wsyncmgr[1].log as a wildcard.
+                    if (!File.Exists(literalPath) && !Directory.Exists(literalPath))
+                    {
+                        WriteEngineError(new WsusRemediationException("LogFileNotFound", EngineErrorKind.ObjectNotFound, $"No log file found at '{literalPath}'.", path));
+                        return;
+                    }
+
+                    resolved = new[] { literalPath };
                 }
                 else
                 {

@@ -125,7 +125,7 @@ namespace WsusRemediation.Commands
             {
                 var backupFolder = BackupPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath);
                 var document = LoadDocument();
-                foreach (var name in PoolTuningService.ExpandPoolNames(document, PoolName))
+                foreach (var name in PoolTuningService.ExpandPoolNames(document, RequestedPoolNames))
                 {
                     try
                     {

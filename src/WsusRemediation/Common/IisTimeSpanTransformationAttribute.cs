@@ -26,6 +26,18 @@ namespace WsusRemediation.Common
                     $"'{text}' is not a valid IIS time span. Use hh:mm:ss (29:00:00 is 29 hours) or d.hh:mm:ss (1.05:00:00).");
             }
 
+            // A bare number has no unit: PowerShell would read 20 as 20 ticks. Zero is unambiguous.
+            if (value is int or long or short or byte or uint or ulong or ushort or sbyte or double or float or decimal)
+            {
+                if (Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) == 0)
+                {
+                    return TimeSpan.Zero;
+                }
+
+                throw new ArgumentTransformationMetadataException(
+                    $"'{value}' has no unit. Write the time span in IIS notation, for example 00:20:00 for 20 minutes (IIS Manager shows this setting in minutes).");
+            }
+
             return value;
         }
     }

@@ -43,6 +43,9 @@ namespace WsusRemediation.Common
             : string.IsNullOrEmpty(ConfigurationPath) ? Environment.MachineName
             : string.Empty;
 
+        /// <summary>The pools this pipeline item asks for (a piped file's Name is not a pool name).</summary>
+        protected IReadOnlyList<string>? RequestedPoolNames => PoolTuningService.PoolNamesFromInput(PoolName, ConfigurationPath);
+
         /// <summary>
         /// Loads the configuration this pipeline item names. A -ConfigurationPath is resolved against
         /// PowerShell's current location, which is not the process's current directory.
@@ -70,7 +73,7 @@ namespace WsusRemediation.Common
                 yield break;
             }
 
-            foreach (var name in PoolTuningService.ExpandPoolNames(document, PoolName))
+            foreach (var name in PoolTuningService.ExpandPoolNames(document, RequestedPoolNames))
             {
                 WsusPoolTuning tuning;
                 try
