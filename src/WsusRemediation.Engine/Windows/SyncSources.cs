@@ -10,11 +10,15 @@ namespace WsusRemediation.Engine.Windows
     /// <summary>Wires the sync service to the real adapters (live) or to collected logs (offline, any OS).</summary>
     public static class SyncSources
     {
-        /// <summary>The WSUS API, the SMS Provider and the inbox file of a live server. Off Windows: LiveAccessRequiresWindows naming -LogPath.</summary>
-        public static SyncStatusService Live(string? computerName, IClock clock)
+        /// <summary>
+        /// The WSUS API, the SMS Provider and the inbox file of a live server. A remote WSUS is reached on
+        /// <paramref name="wsusPort"/> (default 8530, or 8531 with SSL). Off Windows: LiveAccessRequiresWindows naming -LogPath.
+        /// </summary>
+        public static SyncStatusService Live(string? computerName, IClock clock, int? wsusPort = null, bool useSsl = false)
         {
             WindowsPlatform.RequireWindows("Reading or starting a live synchronization", "-LogPath");
-            return new SyncStatusService(clock, new WsusApiAdapter(computerName), new ConfigMgrProviderAdapter(computerName), null, new SyncInboxFileTrigger(computerName));
+            var wsus = new WsusApiAdapter(computerName, port: wsusPort ?? (useSsl ? 8531 : 8530), useSsl: useSsl);
+            return new SyncStatusService(clock, wsus, new ConfigMgrProviderAdapter(computerName), null, new SyncInboxFileTrigger(computerName));
         }
 
         /// <summary>

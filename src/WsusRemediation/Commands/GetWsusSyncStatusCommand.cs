@@ -33,6 +33,15 @@ namespace WsusRemediation.Commands
         [ValidateNotNullOrEmpty]
         public string[]? ComputerName { get; set; }
 
+        /// <summary>The port of a remote WSUS server's web services. Default: 8530, or 8531 with -UseSsl.</summary>
+        [Parameter(ParameterSetName = LiveSet)]
+        [ValidateRange(1, 65535)]
+        public int WsusPort { get; set; }
+
+        /// <summary>Connects to a remote WSUS server over HTTPS.</summary>
+        [Parameter(ParameterSetName = LiveSet)]
+        public SwitchParameter UseSsl { get; set; }
+
         /// <summary>wsyncmgr.log / SoftwareDistribution.log files, or folders holding them (searched with subfolders). Works offline, on any OS.</summary>
         [Parameter(Mandatory = true, ParameterSetName = LogSet, ValueFromPipelineByPropertyName = true)]
         [Alias("Path", "FullName")]
@@ -72,7 +81,7 @@ namespace WsusRemediation.Commands
             {
                 try
                 {
-                    var service = SyncSources.Live(computer, SystemClock.Instance);
+                    var service = SyncSources.Live(computer, SystemClock.Instance, MyInvocation.BoundParameters.ContainsKey(nameof(WsusPort)) ? WsusPort : (int?)null, UseSsl);
                     WriteVerbose($"Reading the synchronization status of '{computer ?? System.Environment.MachineName}' from {Source}.");
                     WriteObject(service.Read(Source, computer, CancellationToken, WriteVerbose));
                 }

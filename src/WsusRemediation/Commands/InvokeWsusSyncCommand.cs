@@ -35,6 +35,15 @@ namespace WsusRemediation.Commands
         [Alias("CN", "PSComputerName")]
         public string? ComputerName { get; set; }
 
+        /// <summary>The port of a remote WSUS server's web services. Default: 8530, or 8531 with -UseSsl.</summary>
+        [Parameter]
+        [ValidateRange(1, 65535)]
+        public int WsusPort { get; set; }
+
+        /// <summary>Connects to a remote WSUS server over HTTPS.</summary>
+        [Parameter]
+        public SwitchParameter UseSsl { get; set; }
+
         /// <summary>A full synchronization (MECM SyncNow(true) or FULL.SYN) instead of a delta one.</summary>
         [Parameter]
         public SwitchParameter FullSync { get; set; }
@@ -81,7 +90,7 @@ namespace WsusRemediation.Commands
 
             try
             {
-                var service = SyncSources.Live(ComputerName, SystemClock.Instance);
+                var service = SyncSources.Live(ComputerName, SystemClock.Instance, MyInvocation.BoundParameters.ContainsKey(nameof(WsusPort)) ? WsusPort : (int?)null, UseSsl);
                 var trigger = service.Start(source, FullSync, ComputerName, CancellationToken, WriteVerbose);
                 WriteVerbose(trigger.Method == SyncTriggerMethod.InboxFile
                     ? $"Requested a {kind} on '{target}' with '{trigger.InboxFile}'."
