@@ -172,9 +172,11 @@ namespace WsusRemediation.Engine.Sync
             var progress = ProgressLine.Match(message);
             if (progress.Success)
             {
-                var done = long.Parse(progress.Groups["done"].Value, CultureInfo.InvariantCulture);
-                var total = long.Parse(progress.Groups["total"].Value, CultureInfo.InvariantCulture);
-                int? pct = progress.Groups["pct"].Success ? int.Parse(progress.Groups["pct"].Value, CultureInfo.InvariantCulture) : null;
+                // A damaged line may carry digits that overflow; it then reports no counts rather than failing the read.
+                long? done = long.TryParse(progress.Groups["done"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var d) ? d : null;
+                long? total = long.TryParse(progress.Groups["total"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t : null;
+                int? pct = !progress.Groups["pct"].Success ? null
+                    : long.TryParse(progress.Groups["pct"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? (int)Math.Min(100, p) : 100;
                 return (SyncLogEventKind.Progress, $"{PhaseWsusServer} ({progress.Groups["what"].Value.ToLowerInvariant()})", done, total, pct, null, null, null);
             }
 

@@ -85,6 +85,19 @@ public class SyncLogParserTests
         Assert.Equal(Utc(9, 2, 6, 52, 441), e.Time); // negative bias: east of UTC
     }
 
+    [Theory]
+    [InlineData("sync: WSUS synchronizing updates, processed 123456789012345678901234 out of 5 items", null, 5L, null)]
+    [InlineData("sync: WSUS synchronizing updates, processed 10 out of 20 items (250%)", 10L, 20L, 100)]
+    [InlineData("sync: WSUS synchronizing updates, processed 10 out of 20 items (99999999999%)", 10L, 20L, 100)]
+    public void Damaged_progress_numbers_neither_throw_nor_exceed_100_percent(string message, long? done, long? total, int? percent)
+    {
+        var e = Assert.Single(SyncLogParser.Parse($"{message}  $$<SMS_WSUS_SYNC_MANAGER><11-09-2026 03:06:52.441-060><thread=5012 (0x1394)>", "x"));
+        Assert.Equal(SyncLogEventKind.Progress, e.Kind);
+        Assert.Equal(done, e.ProcessedItems);
+        Assert.Equal(total, e.TotalItems);
+        Assert.Equal(percent, e.Percent);
+    }
+
     [Fact]
     public void A_folder_is_searched_for_sync_logs_including_rolled_over_ones()
     {
