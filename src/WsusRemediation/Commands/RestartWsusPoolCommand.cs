@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using WsusRemediation.Common;
 using WsusRemediation.Engine.Common;
 using WsusRemediation.Engine.Iis;
+using WsusRemediation.Engine.Services;
 using WsusRemediation.Engine.Windows;
 
 namespace WsusRemediation.Commands
@@ -32,6 +34,9 @@ namespace WsusRemediation.Commands
         [Alias("Timeout")]
         public int TimeoutSeconds { get; set; } = 90;
 
+        // Pools already restarted by this command: the same pool piped in twice is restarted once.
+        private readonly HashSet<string> _done = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
@@ -45,6 +50,12 @@ namespace WsusRemediation.Commands
             {
                 foreach (var pool in PoolName)
                 {
+                    if (!_done.Add(ServiceCmdletSupport.Key(computer) + "\\" + pool))
+                    {
+                        WriteVerbose($"{pool} on {ServiceErrors.DisplayComputer(computer)}: already done by this command; not restarted again.");
+                        continue;
+                    }
+
                     try
                     {
                         var state = restarter.Restart(computer, pool, ShouldProcess, WriteVerbose, p => WriteWaitProgress(ServiceCmdletSupport.WaitProgressId, p), CancellationToken);

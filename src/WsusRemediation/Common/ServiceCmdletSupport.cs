@@ -26,6 +26,9 @@ namespace WsusRemediation.Common
             }
         }
 
+        /// <summary>One key per computer, so that this computer named in different ways counts once.</summary>
+        public static string Key(string? computerName) => ServiceErrors.IsLocal(computerName) ? "." : computerName!;
+
         /// <summary>Errors after which no other computer or item can do better.</summary>
         public static bool IsCommandWide(WsusRemediationException exception) =>
             exception.ErrorId == "LiveAccessRequiresWindows";

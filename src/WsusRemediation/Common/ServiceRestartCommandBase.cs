@@ -25,6 +25,10 @@ namespace WsusRemediation.Common
         [Alias("Timeout")]
         public int TimeoutSeconds { get; set; } = 180;
 
+        // Computers already restarted by this command: objects piped in (one SiteServiceStatus per service)
+        // carry the same ComputerName, and each would otherwise restart every service again.
+        private readonly HashSet<string> _done = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
         /// <summary>The services to act on, in stop order.</summary>
         protected abstract IReadOnlyList<ServiceTarget> Targets();
 
@@ -47,6 +51,12 @@ namespace WsusRemediation.Common
 
             foreach (var computer in ServiceCmdletSupport.Computers(ComputerName))
             {
+                if (!_done.Add(ServiceCmdletSupport.Key(computer)))
+                {
+                    WriteVerbose($"{ServiceErrors.DisplayComputer(computer)}: already done by this command; not restarted again.");
+                    continue;
+                }
+
                 try
                 {
                     var plan = planner.Plan(computer, Targets());
