@@ -11,6 +11,7 @@ namespace WsusRemediation.Commands
     public sealed class TestWsusPoolTuningCommand : PoolTuningCmdlet
     {
         private bool _compliant = true;
+        private int _poolsTested;
 
         /// <summary>The profile to compare with.</summary>
         [Parameter]
@@ -26,6 +27,7 @@ namespace WsusRemediation.Commands
             // A pool or file that cannot be read is not compliant.
             foreach (var tuning in ReadPools(Profile, () => _compliant = false))
             {
+                _poolsTested++;
                 foreach (var setting in tuning.Settings)
                 {
                     if (setting.IsCompliant)
@@ -46,6 +48,13 @@ namespace WsusRemediation.Commands
         /// <inheritdoc />
         protected override void EndProcessing()
         {
+            // A wildcard that matches no pool tests nothing, and nothing tested is not compliant.
+            if (_poolsTested == 0 && _compliant)
+            {
+                WriteVerbose("No application pool matched, so none was tested.");
+                _compliant = false;
+            }
+
             // One answer for the whole pipeline, as DSC and runbook conditions expect.
             if (!Detailed)
             {
