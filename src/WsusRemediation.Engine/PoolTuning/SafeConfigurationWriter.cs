@@ -108,9 +108,11 @@ namespace WsusRemediation.Engine.PoolTuning
             var folder = string.IsNullOrEmpty(backupFolder) ? Path.GetDirectoryName(Path.GetFullPath(path))! : backupFolder!;
             var stamp = _clock.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
             var name = Path.GetFileName(path);
-            var backup = Path.Combine(folder, $"{name}.{stamp}.bak");
+            var backup = string.Empty;
             try
             {
+                // Inside the try: on .NET Framework a folder with characters such as '|' throws ArgumentException here.
+                backup = Path.Combine(folder, $"{name}.{stamp}.bak");
                 for (var n = 2; _files.FileExists(backup); n++)
                 {
                     backup = Path.Combine(folder, $"{name}.{stamp}-{n}.bak");
@@ -125,7 +127,11 @@ namespace WsusRemediation.Engine.PoolTuning
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
             {
-                TryDelete(backup);
+                if (backup.Length > 0)
+                {
+                    TryDelete(backup);
+                }
+
                 throw new WsusRemediationException(
                     "BackupFailed",
                     EngineErrorKind.WriteError,

@@ -131,7 +131,26 @@ namespace WsusRemediation.Commands
 
                 foreach (var location in DefaultLogLocations.Resolve(WindowsRegistry.ReadLocalMachineString, Environment.GetEnvironmentVariable))
                 {
-                    var found = location.FindFiles();
+                    IReadOnlyList<string> found;
+                    try
+                    {
+                        found = location.FindFiles();
+                    }
+                    catch (Exception ex) when (IsFileSystemFailure(ex))
+                    {
+                        // HTTPERR is readable by administrators only: the other locations are still worth reading.
+                        WriteEngineError(new WsusRemediationException(
+                            "LogFolderUnreadable",
+                            ex is UnauthorizedAccessException ? EngineErrorKind.PermissionDenied : EngineErrorKind.ReadError,
+                            $"{location.Description}: cannot list '{location.Folder}': {ex.Message}",
+                            location.Folder,
+                            ex)
+                        {
+                            RecommendedAction = "Run PowerShell as administrator, or copy the logs and use -Path.",
+                        });
+                        continue;
+                    }
+
                     WriteVerbose($"{location.Description}: {location.Folder}: {(found.Count == 0 ? "no logs found" : string.Join(", ", found.Select(System.IO.Path.GetFileName)))}.");
                     _files.AddRange(found);
                 }
@@ -175,6 +194,16 @@ namespace WsusRemediation.Commands
             {
                 WriteVerbose("Stopped.");
             }
+            catch (WsusRemediationException ex)
+            {
+                // Only -Wait gets here: a log that turns unreadable while it is followed.
+                WriteEngineError(ex);
+            }
+            catch (Exception ex) when (IsFileSystemFailure(ex))
+            {
+                // MECM renames a full log to .lo_ while it is followed; the following ends with an error, not a .NET exception.
+                WriteEngineError(new WsusRemediationException("LogFileUnreadable", EngineErrorKind.ReadError, $"Following the logs stopped: {ex.Message}", null, ex));
+            }
 
             Report(summary);
         }
@@ -193,7 +222,7 @@ namespace WsusRemediation.Commands
             {
                 WriteEngineError(ex);
             }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            catch (Exception ex) when (IsFileSystemFailure(ex))
             {
                 WriteEngineError(new WsusRemediationException("LogFileUnreadable", EngineErrorKind.ReadError, $"Reading {group[group.Count - 1]} failed: {ex.Message}", group[group.Count - 1], ex));
             }
@@ -256,7 +285,19 @@ namespace WsusRemediation.Commands
             {
                 WriteEngineError(ex);
             }
+            catch (Exception ex) when (ex is SessionStateException || ex is ProviderInvocationException || ex is NotSupportedException || ex is ArgumentException)
+            {
+                // A drive that does not exist (Q:\logs), a provider path, or characters Windows PowerShell's paths refuse: this path only.
+                WriteEngineError(new WsusRemediationException("InvalidLogPath", EngineErrorKind.InvalidArgument, $"'{path}' cannot be read as a log path: {ex.Message}", path, ex));
+            }
+            catch (Exception ex) when (IsFileSystemFailure(ex))
+            {
+                WriteEngineError(new WsusRemediationException("LogFileUnreadable", ex is UnauthorizedAccessException ? EngineErrorKind.PermissionDenied : EngineErrorKind.ReadError, $"Cannot read '{path}': {ex.Message}", path, ex));
+            }
         }
+
+        private static bool IsFileSystemFailure(Exception ex) =>
+            ex is IOException || ex is UnauthorizedAccessException || ex is System.Security.SecurityException;
 
         private List<string> KnownFormatsOnly(IReadOnlyList<string> files)
         {

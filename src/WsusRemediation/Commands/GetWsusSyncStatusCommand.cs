@@ -54,7 +54,18 @@ namespace WsusRemediation.Commands
             if (ParameterSetName == LogSet)
             {
                 // Logs piped in one by one (Get-ChildItem) describe one server: read them together at the end.
-                _logPaths.AddRange(LogPath!.Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p)));
+                foreach (var path in LogPath!)
+                {
+                    try
+                    {
+                        _logPaths.Add(ResolveFileSystemPath(path, "InvalidLogPath"));
+                    }
+                    catch (WsusRemediationException ex)
+                    {
+                        WriteEngineError(ex);
+                    }
+                }
+
                 return;
             }
 

@@ -123,7 +123,7 @@ namespace WsusRemediation.Commands
         {
             try
             {
-                var backupFolder = BackupPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath);
+                var backupFolder = BackupPath is null ? null : ResolveFileSystemPath(BackupPath, "InvalidBackupPath");
                 var document = LoadDocument();
                 foreach (var name in PoolTuningService.ExpandPoolNames(document, RequestedPoolNames))
                 {

@@ -52,7 +52,7 @@ namespace WsusRemediation.Common
         /// </summary>
         protected ApplicationHostDocument LoadDocument()
         {
-            var resolved = string.IsNullOrEmpty(ConfigurationPath) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ConfigurationPath);
+            var resolved = string.IsNullOrEmpty(ConfigurationPath) ? null : ResolveFileSystemPath(ConfigurationPath!, "InvalidConfigurationPath");
             var path = Service.ResolveConfigurationPath(resolved, ComputerName);
             WriteVerbose($"Reading '{path}'.");
             return Service.Load(path);

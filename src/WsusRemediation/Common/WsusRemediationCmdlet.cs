@@ -38,6 +38,33 @@ namespace WsusRemediation.Common
         /// <summary>Stops the whole command.</summary>
         protected void ThrowEngineError(WsusRemediationException exception, object? target = null) => ThrowTerminatingError(ToErrorRecord(exception, target));
 
+        /// <summary>
+        /// Resolves a file-system path against PowerShell's current location (not the process's). A drive
+        /// that does not exist, another provider's path or a path PowerShell cannot parse becomes an engine
+        /// error with <paramref name="errorId"/>, reported like any other, instead of a PowerShell exception
+        /// that would stop the whole pipeline.
+        /// </summary>
+        protected string ResolveFileSystemPath(string path, string errorId)
+        {
+            string resolved;
+            ProviderInfo provider;
+            try
+            {
+                resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+            }
+            catch (Exception ex) when (ex is SessionStateException || ex is ProviderInvocationException || ex is NotSupportedException || ex is ArgumentException)
+            {
+                throw new WsusRemediationException(errorId, EngineErrorKind.InvalidArgument, $"'{path}' is not a usable file path: {ex.Message}", path, ex);
+            }
+
+            if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new WsusRemediationException(errorId, EngineErrorKind.InvalidArgument, $"'{path}' is a {provider.Name} path, not a file system path.", path);
+            }
+
+            return resolved;
+        }
+
         /// <summary>Writes a wait's progress; the last report of a wait completes the progress bar.</summary>
         protected void WriteWaitProgress(int activityId, WaitProgress progress)
         {
