@@ -74,6 +74,17 @@ Describe 'Pool tuning cmdlets' {
         $errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
+    It 'Test-WsusPoolTuning answers $false when a wildcard matches no pool' {
+        Test-WsusPoolTuning -ConfigurationPath $config -PoolName 'NoSuchPool*' | Should -BeFalse
+    }
+
+    It 'reports a path on a drive that does not exist as a non-terminating InvalidConfigurationPath error' {
+        $result = Get-WsusPoolTuning -ConfigurationPath 'NoSuchDrive:\applicationHost.config' -ErrorVariable errors -ErrorAction SilentlyContinue
+        $result | Should -BeNullOrEmpty
+        $errors[0].FullyQualifiedErrorId | Should -Be 'InvalidConfigurationPath,WsusRemediation.Commands.GetWsusPoolTuningCommand'
+        $errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
     It 'Test-WsusPoolTuning -Detailed returns the settings that are off' {
         $off = Test-WsusPoolTuning -ConfigurationPath $config -Detailed
         $off.Name | Should -Contain 'queueLength'

@@ -67,7 +67,7 @@ Describe 'On a Windows machine' -Skip:(-not $IsWindows -and $PSVersionTable.PSEd
         (Get-Service BITS).Status | Should -Be $before
     }
 
-    It 'Restart-IisService -WhatIf lists W3SVC and WAS when IIS is installed' -Skip:(-not (Get-Service W3SVC -ErrorAction SilentlyContinue)) {
+    It 'Restart-IisService -WhatIf lists W3SVC and WAS when IIS is installed' -Skip:(-not (Get-Command Get-Service -ErrorAction SilentlyContinue) -or -not (Get-Service W3SVC -ErrorAction SilentlyContinue)) {
         $text = Invoke-WhatIf 'Restart-IisService -WhatIf'
         $text | Should -Match 'on target "W3SVC'
         $text | Should -Match 'on target "WAS'

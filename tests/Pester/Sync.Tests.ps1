@@ -45,6 +45,12 @@ Describe 'Get-WsusSyncStatus -LogPath' {
         $errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
+    It 'reports a path on a drive that does not exist as InvalidLogPath and reads the other paths' {
+        $status = Get-WsusSyncStatus -LogPath 'NoSuchDrive:\wsyncmgr.log', $streakLog -ErrorVariable errors -ErrorAction SilentlyContinue
+        $status.LastResult | Should -Be 'Cancelled'
+        $errors[0].FullyQualifiedErrorId | Should -Be 'InvalidLogPath,WsusRemediation.Commands.GetWsusSyncStatusCommand'
+    }
+
     It 'refuses -Source Log for another computer without -LogPath' {
         { Get-WsusSyncStatus -Source Log -ComputerName 'CM99.contoso.com' -ErrorAction Stop } |
             Should -Throw -ErrorId 'LogPathRequired,WsusRemediation.Commands.GetWsusSyncStatusCommand'

@@ -44,6 +44,12 @@ Describe 'Get-WsusSyncLog' {
         $err[0].FullyQualifiedErrorId | Should -BeLike 'LogFileNotFound*'
     }
 
+    It 'reports a path on a drive that does not exist and still reads the other paths' {
+        $entries = Get-WsusSyncLog -Path 'NoSuchDrive:\wsyncmgr.log', (Join-Path $fixtures 'wsyncmgr.log') -ErrorVariable err -ErrorAction SilentlyContinue
+        $entries | Should -Not -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidLogPath,WsusRemediation.Commands.GetWsusSyncLogCommand'
+    }
+
     It 'shows the table view' {
         $text = Get-WsusSyncLog -Path (Join-Path $fixtures 'events\events.xml') | Out-String
         $text | Should -Match 'PoolDisabledRapidFail'
