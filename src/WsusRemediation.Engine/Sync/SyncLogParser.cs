@@ -253,7 +253,18 @@ namespace WsusRemediation.Engine.Sync
                 }
                 else if (Directory.Exists(path))
                 {
-                    _files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(IsSyncLogName).OrderBy(f => f, StringComparer.OrdinalIgnoreCase));
+                    try
+                    {
+                        _files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(IsSyncLogName).OrderBy(f => f, StringComparer.OrdinalIgnoreCase));
+                    }
+                    catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.Security.SecurityException)
+                    {
+                        // One subfolder closed to the user stops .NET Framework's whole search.
+                        throw new WsusRemediationException("LogFolderUnreadable", ex is IOException ? EngineErrorKind.ReadError : EngineErrorKind.PermissionDenied, $"'{path}' cannot be searched for logs: {ex.Message}", path, ex)
+                        {
+                            RecommendedAction = "Name the folder that holds wsyncmgr.log or SoftwareDistribution.log, or the files themselves.",
+                        };
+                    }
                 }
                 else
                 {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using WsusRemediation.Engine.Common;
 using WsusRemediation.Engine.Logs;
@@ -29,10 +30,34 @@ namespace WsusRemediation.Engine.Windows
         public static SyncStatusService LocalLogs(IClock clock)
         {
             WindowsPlatform.RequireWindows("Finding this computer's logs", "-LogPath");
-            var files = DefaultLogLocations.Resolve(WindowsRegistry.ReadLocalMachineString, Environment.GetEnvironmentVariable)
-                .SelectMany(l => l.FindFiles())
-                .Where(SyncLogFiles.IsSyncLogName)
-                .ToList();
+            var files = new List<string>();
+            Exception? unreadable = null;
+            foreach (var location in DefaultLogLocations.Resolve(WindowsRegistry.ReadLocalMachineString, Environment.GetEnvironmentVariable))
+            {
+                try
+                {
+                    files.AddRange(location.FindFiles().Where(SyncLogFiles.IsSyncLogName));
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.Security.SecurityException)
+                {
+                    // HTTPERR is open to administrators only and holds no sync log; the other folders still count.
+                    if (!location.Patterns.Any(SyncLogFiles.IsSyncLogName))
+                    {
+                        continue;
+                    }
+
+                    unreadable ??= new WsusRemediationException("LogFolderUnreadable", EngineErrorKind.PermissionDenied, $"{location.Description}: cannot list '{location.Folder}': {ex.Message}", location.Folder, ex)
+                    {
+                        RecommendedAction = "Run PowerShell as administrator, or copy the logs and use -LogPath.",
+                    };
+                }
+            }
+
+            if (files.Count == 0 && unreadable is not null)
+            {
+                throw unreadable;
+            }
+
             return new SyncStatusService(clock, evidence: new SyncLogFiles(files));
         }
 
