@@ -79,5 +79,40 @@ namespace WsusRemediation.Module.Tests
 
             Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
         }
+
+        [Fact]
+        public void Script_block_columns_name_real_properties_and_module_types()
+        {
+            // A misspelt $_.Property in a script block shows an empty column, like a wrong PropertyName.
+            var failures = new List<string>();
+            foreach (var view in Format.Descendants("View").Where(v => v.Element("TableControl") is not null))
+            {
+                var name = (string?)view.Element("Name");
+                var typeName = view.Element("ViewSelectedBy")?.Element("TypeName")?.Value.Trim();
+                var type = typeName is null ? null : Module.FindType(typeName);
+                foreach (var script in view.Descendants("ScriptBlock").Select(e => e.Value))
+                {
+                    foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(script, @"\$_\.(?<p>[A-Za-z_][A-Za-z0-9_]*)"))
+                    {
+                        var property = m.Groups["p"].Value;
+                        if (type is not null && type.GetProperty(property) is null)
+                        {
+                            failures.Add($"view {name}: {typeName} has no property {property} (script block {script.Trim()})");
+                        }
+                    }
+
+                    foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(script, @"\[(?<t>WsusRemediation\.[A-Za-z0-9_.]+)\]::(?<m>[A-Za-z0-9_]+)"))
+                    {
+                        var referenced = Module.FindType(m.Groups["t"].Value);
+                        if (referenced is null || referenced.GetMethods().All(x => x.Name != m.Groups["m"].Value || !x.IsStatic || !x.IsPublic))
+                        {
+                            failures.Add($"view {name}: {m.Value} is not a public static method of the module");
+                        }
+                    }
+                }
+            }
+
+            Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        }
     }
 }
