@@ -30,7 +30,7 @@ namespace WsusRemediation.Module.Tests
             var computer = cmdlet.Parameter("ComputerName")!;
             Assert.Contains("PSComputerName", computer.Aliases);
             Assert.True(computer.Sets.Single().ValueFromPipelineByPropertyName);
-            Assert.Equal("Int32", cmdlet.Parameter("TimeoutSeconds")!.TypeDisplayName);
+            Assert.Equal("TimeSpan", cmdlet.Parameter("Timeout")!.TypeDisplayName);
         }
 
         [Fact]

@@ -124,7 +124,7 @@ namespace WsusRemediation.Engine.Iis
                 {
                     RecommendedAction = wanted == AppPoolState.Started
                         ? "Look in the System log for WAS events (5002, 5009, 5011, 5117) and check that WAS and W3SVC run (Get-WsusServiceStatus)."
-                        : "Give it more time (-TimeoutSeconds); a worker process that does not shut down is killed by WAS after the pool's shutdownTimeLimit.",
+                        : "Give it more time (-Timeout); a worker process that does not shut down is killed by WAS after the pool's shutdownTimeLimit.",
                 };
             }
 

@@ -181,7 +181,7 @@ namespace WsusRemediation.Engine.Services
                 $"Service '{serviceName}' on {DisplayComputer(computerName)} did not stop within {timeout.TotalSeconds:0} seconds (it is {lastState}).",
                 serviceName)
             {
-                RecommendedAction = "Give it more time (-TimeoutSeconds), or find the process that hangs (Get-CimInstance Win32_Service -Filter \"Name='<name>'\" gives its ProcessId).",
+                RecommendedAction = "Give it more time (-Timeout), or find the process that hangs (Get-CimInstance Win32_Service -Filter \"Name='<name>'\" gives its ProcessId).",
             };
 
         /// <summary>The error for a start that did not reach Running in time.</summary>
@@ -192,7 +192,7 @@ namespace WsusRemediation.Engine.Services
                 $"Service '{serviceName}' on {DisplayComputer(computerName)} did not reach Running within {timeout.TotalSeconds:0} seconds (it is {lastState}).",
                 serviceName)
             {
-                RecommendedAction = "Give it more time (-TimeoutSeconds), and look in the System event log for Service Control Manager errors.",
+                RecommendedAction = "Give it more time (-Timeout), and look in the System event log for Service Control Manager errors.",
             };
 
         /// <summary>The error for a service that stopped again right after it was started.</summary>

@@ -62,13 +62,7 @@ namespace WsusRemediation.Commands
         public SwitchParameter PassThru { get; set; }
 
         /// <inheritdoc />
-        protected override void BeginProcessing()
-        {
-            if (Timeout <= TimeSpan.Zero)
-            {
-                ThrowEngineError(new WsusRemediationException("TimeoutOutOfRange", EngineErrorKind.InvalidArgument, $"-Timeout must be positive; got {Timeout}."));
-            }
-        }
+        protected override void BeginProcessing() => RequireTimeout(Timeout, TimeSpan.FromDays(7));
 
         /// <inheritdoc />
         protected override void ProcessRecord()

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using WsusRemediation.Common;
@@ -15,7 +16,7 @@ namespace WsusRemediation.Commands
     public sealed class RestartIisServiceCommand : ServiceRestartCommandBase
     {
         /// <summary>Creates the cmdlet; IIS services stop and start faster than the SMS ones.</summary>
-        public RestartIisServiceCommand() => TimeoutSeconds = 60;
+        public RestartIisServiceCommand() => Timeout = TimeSpan.FromSeconds(60);
 
         /// <inheritdoc />
         protected override IReadOnlyList<ServiceTarget> Targets() => SiteServices.IisReset();

@@ -28,22 +28,25 @@ namespace WsusRemediation.Commands
         [Alias("CN", "PSComputerName")]
         public string[]? ComputerName { get; set; }
 
-        /// <summary>The most the stop and the start may each take, in seconds.</summary>
+        /// <summary>The most the stop and the start may each take: a TimeSpan (00:01:30) or seconds (90); at most one hour.</summary>
         [Parameter]
-        [ValidateRange(1, 3600)]
-        [Alias("Timeout")]
-        public int TimeoutSeconds { get; set; } = 90;
+        [SecondsOrTimeSpanTransformation]
+        [Alias("TimeoutSeconds")]
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(90);
 
         // Pools already restarted by this command: the same pool piped in twice is restarted once.
         private readonly HashSet<string> _done = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+        /// <inheritdoc />
+        protected override void BeginProcessing() => RequireTimeout(Timeout, TimeSpan.FromHours(1));
 
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
             var restarter = new AppPoolRestarter(new AppPoolControlAdapter(), SystemClock.Instance)
             {
-                StopTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
-                StartTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
+                StopTimeout = Timeout,
+                StartTimeout = Timeout,
             };
 
             foreach (var computer in ServiceCmdletSupport.Computers(ComputerName))

@@ -19,11 +19,11 @@ namespace WsusRemediation.Common
         [Alias("CN", "PSComputerName")]
         public string[]? ComputerName { get; set; }
 
-        /// <summary>The most each stop and each start may take, in seconds.</summary>
+        /// <summary>The most each stop and each start may take: a TimeSpan (00:03:00) or seconds (180); at most one hour.</summary>
         [Parameter]
-        [ValidateRange(1, 3600)]
-        [Alias("Timeout")]
-        public int TimeoutSeconds { get; set; } = 180;
+        [SecondsOrTimeSpanTransformation]
+        [Alias("TimeoutSeconds")]
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(180);
 
         // Computers already restarted by this command: objects piped in (one SiteServiceStatus per service)
         // carry the same ComputerName, and each would otherwise restart every service again.
@@ -33,14 +33,17 @@ namespace WsusRemediation.Common
         protected abstract IReadOnlyList<ServiceTarget> Targets();
 
         /// <inheritdoc />
+        protected override void BeginProcessing() => RequireTimeout(Timeout, TimeSpan.FromHours(1));
+
+        /// <inheritdoc />
         protected override void ProcessRecord()
         {
             var scm = new ServiceControlManagerAdapter();
             var planner = new ServiceRestartPlanner(scm);
             var runner = new ServiceRestartRunner(scm, SystemClock.Instance)
             {
-                StopTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
-                StartTimeout = TimeSpan.FromSeconds(TimeoutSeconds),
+                StopTimeout = Timeout,
+                StartTimeout = Timeout,
             };
             var hooks = new ServiceRunHooks
             {

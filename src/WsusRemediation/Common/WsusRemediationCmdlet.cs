@@ -65,6 +65,19 @@ namespace WsusRemediation.Common
             return resolved;
         }
 
+        /// <summary>Stops the command when a -Timeout is not positive or above <paramref name="maximum"/>.</summary>
+        protected void RequireTimeout(TimeSpan timeout, TimeSpan maximum)
+        {
+            if (timeout <= TimeSpan.Zero || timeout > maximum)
+            {
+                ThrowEngineError(new WsusRemediationException(
+                    "TimeoutOutOfRange",
+                    EngineErrorKind.InvalidArgument,
+                    $"-Timeout must be more than 0 and at most {maximum}; got {timeout}. A plain number is read as seconds.",
+                    timeout));
+            }
+        }
+
         /// <summary>Writes a wait's progress; the last report of a wait completes the progress bar.</summary>
         protected void WriteWaitProgress(int activityId, WaitProgress progress)
         {
