@@ -145,6 +145,26 @@ namespace WsusRemediation.Engine.PoolTuning
             return names.All(n => string.Equals(n, fileName, StringComparison.OrdinalIgnoreCase)) ? null : names;
         }
 
+        /// <summary>
+        /// The pool that serves WSUS on a live server (see <see cref="FindWsusPoolName"/>), read from
+        /// its applicationHost.config; <c>WsusPool</c> when that file cannot be read, so that a pool
+        /// restart never fails only because the configuration is out of reach.
+        /// </summary>
+        public string DiscoverWsusPoolName(string? computerName, Action<string>? verbose = null)
+        {
+            try
+            {
+                var name = FindWsusPoolName(Load(ResolveConfigurationPath(null, computerName)));
+                verbose?.Invoke($"The pool serving WSUS's ClientWebService is '{name}'.");
+                return name;
+            }
+            catch (WsusRemediationException ex)
+            {
+                verbose?.Invoke($"The IIS configuration could not be read ({ex.Message}); using '{DefaultPoolName}'.");
+                return DefaultPoolName;
+            }
+        }
+
         /// <summary>Expands pool names with wildcards (<c>*</c>, <c>?</c>) against the pools in the file; plain names pass through.</summary>
         public static IReadOnlyList<string> ExpandPoolNames(ApplicationHostDocument document, IEnumerable<string>? names)
         {

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using WsusRemediation.Common;
 using WsusRemediation.Engine.Common;
 using WsusRemediation.Engine.Iis;
+using WsusRemediation.Engine.PoolTuning;
 using WsusRemediation.Engine.Services;
 using WsusRemediation.Engine.Windows;
 
@@ -17,11 +18,11 @@ namespace WsusRemediation.Commands
     [OutputType(typeof(WsusPoolState))]
     public sealed class RestartWsusPoolCommand : WsusRemediationCmdlet
     {
-        /// <summary>The pools to restart.</summary>
+        /// <summary>The pools to restart. Default: the pool serving WSUS's ClientWebService, else WsusPool.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Name")]
         [ValidateNotNullOrEmpty]
-        public string[] PoolName { get; set; } = { AppPoolRestarter.DefaultPoolName };
+        public string[]? PoolName { get; set; }
 
         /// <summary>The computers; this computer when omitted.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -51,7 +52,8 @@ namespace WsusRemediation.Commands
 
             foreach (var computer in ServiceCmdletSupport.Computers(ComputerName))
             {
-                foreach (var pool in PoolName)
+                var pools = PoolName ?? new[] { new PoolTuningService(PhysicalFileStore.Instance, SystemClock.Instance).DiscoverWsusPoolName(computer, WriteVerbose) };
+                foreach (var pool in pools)
                 {
                     if (!_done.Add(ServiceCmdletSupport.Key(computer) + "\\" + pool))
                     {

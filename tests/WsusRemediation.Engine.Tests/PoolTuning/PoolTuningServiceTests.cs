@@ -392,6 +392,19 @@ public class PoolTuningServiceTests
     }
 
     [Fact]
+    public void Discovering_the_WSUS_pool_falls_back_to_WsusPool_when_the_configuration_is_out_of_reach()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var said = new List<string>();
+        Assert.Equal("WsusPool", Service().DiscoverWsusPoolName(null, said.Add));
+        Assert.Contains(said, s => s.Contains("using 'WsusPool'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Off_Windows_the_live_configuration_names_the_offline_parameter()
     {
         if (OperatingSystem.IsWindows())
