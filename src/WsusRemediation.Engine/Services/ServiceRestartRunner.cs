@@ -81,9 +81,20 @@ namespace WsusRemediation.Engine.Services
                     continue;
                 }
 
+                // A service cannot stop while a service that depends on it keeps running (error 1051):
+                // when the user kept a dependent running, its dependency is left alone too.
+                var keptDependent = service.DependentServices.FirstOrDefault(d => run.KeptRunning.Contains(d));
+                if (keptDependent is not null)
+                {
+                    run.Skip(service, $"Not restarted: {keptDependent}, which depends on it, was kept running.");
+                    run.KeptRunning.Add(service.Name);
+                    continue;
+                }
+
                 if (!Confirm(hooks, plan, service, "Restart service (stop, then start)"))
                 {
                     run.Resolve(service, ServiceAction.Declined, note: null);
+                    run.KeptRunning.Add(service.Name);
                     continue;
                 }
 
@@ -324,6 +335,9 @@ namespace WsusRemediation.Engine.Services
             public RunState(ServiceRestartPlan plan) => Plan = plan;
 
             public ServiceRestartPlan Plan { get; }
+
+            /// <summary>Services the user chose not to stop (and those left running because of them).</summary>
+            public HashSet<string> KeptRunning { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
             public PlannedService? Failed { get; private set; }
 

@@ -38,6 +38,22 @@ public class IisResetScenarioTests
     }
 
     [Fact]
+    public void Declining_W3SVC_leaves_WAS_running_too_instead_of_failing_on_it()
+    {
+        var plan = new ServiceRestartPlanner(_server).Plan(null, SiteServices.IisReset());
+        var hooks = new ServiceRunHooks { ShouldProcess = (target, action) => !target.Contains("W3SVC", StringComparison.Ordinal) };
+
+        var outcome = new ServiceRestartRunner(_server, _clock) { StopTimeout = TimeSpan.FromSeconds(60), StartTimeout = TimeSpan.FromSeconds(60) }.Run(plan, hooks, CancellationToken.None);
+
+        Assert.Empty(outcome.Errors);
+        Assert.Empty(_server.ControlLog);
+        Assert.Equal(ServiceAction.Declined, outcome.Results.Single(r => r.Name == "W3SVC").Action);
+        var was = outcome.Results.Single(r => r.Name == "WAS");
+        Assert.Equal(ServiceAction.Skipped, was.Action);
+        Assert.Contains("W3SVC, which depends on it, was kept running", was.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Running_services_that_depend_on_WAS_are_stopped_first_and_started_last()
     {
         _server.AddService("NetPipeActivator", "Net.Pipe Listener Adapter", ServiceStartType.Automatic, ServiceState.Running, dependsOn: "WAS");
