@@ -252,7 +252,17 @@ namespace WsusRemediation.Engine.Windows
                 CreateNoWindow = true,
                 StandardOutputEncoding = Encoding.UTF8,
             };
-            using var process = Process.Start(info) ?? throw new WsusRemediationException("AppCmdFailed", EngineErrorKind.NotInstalled, $"{AppCmdPath} could not be started.", AppCmdPath);
+            Process? started;
+            try
+            {
+                started = Process.Start(info);
+            }
+            catch (Exception ex) when (ex is System.ComponentModel.Win32Exception || ex is InvalidOperationException)
+            {
+                throw new WsusRemediationException("AppCmdFailed", EngineErrorKind.NotInstalled, $"{AppCmdPath} could not be started: {ex.Message}", AppCmdPath, ex);
+            }
+
+            using var process = started ?? throw new WsusRemediationException("AppCmdFailed", EngineErrorKind.NotInstalled, $"{AppCmdPath} could not be started.", AppCmdPath);
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
             if (!process.WaitForExit((int)AppCmdTimeout.TotalMilliseconds))

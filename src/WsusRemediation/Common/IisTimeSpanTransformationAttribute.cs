@@ -17,6 +17,12 @@ namespace WsusRemediation.Common
             var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
             if (value is string text)
             {
+                // "0" is what admins type to turn a limit off, as in IIS Manager; it is unambiguous.
+                if (text.Trim() == "0")
+                {
+                    return TimeSpan.Zero;
+                }
+
                 if (IisTimeSpan.TryParse(text, out var span))
                 {
                     return span;
