@@ -50,6 +50,7 @@ function ConvertTo-UtcText($d) {
     if ($null -eq $d) { return $null }
     $d = [datetime]$d
     if ($d -le [datetime]::MinValue.AddDays(1)) { return $null }
+    # CIM hands WMI datetimes over as local times: everything that is not UTC is converted.
     if ($d.Kind -ne [DateTimeKind]::Utc) { $d = $d.ToUniversalTime() }
     $d.ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [Globalization.CultureInfo]::InvariantCulture)
 }

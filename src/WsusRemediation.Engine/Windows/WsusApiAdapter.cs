@@ -164,6 +164,7 @@ function ConvertTo-UtcText($d) {
     if ($null -eq $d) { return $null }
     $d = [datetime]$d
     if ($d -le [datetime]::MinValue.AddDays(1)) { return $null }
+    # The WSUS API's times are UTC already but often come back with Kind Unspecified: convert only Local ones.
     if ($d.Kind -eq [DateTimeKind]::Local) { $d = $d.ToUniversalTime() }
     $d.ToString('yyyy-MM-ddTHH:mm:ss.fffZ', [Globalization.CultureInfo]::InvariantCulture)
 }
