@@ -10,10 +10,12 @@ using WsusRemediation.Engine.Logs;
 // Measures how fast each evidence reader parses generated files of 10 MB, 100 MB (and 1 GB with --gb),
 // against a raw sequential read of the same file in the same run, and how much memory it holds.
 //   dotnet run -c Release --project tests/WsusRemediation.Engine.Benchmarks -- [--sizes 10,100] [--gb] [--dir /tmp/x] [--formats CMTrace,HttpErr]
+//   -- --fingerprint <fixtures folder> [--sizes 10]: one hash per input of everything read, to diff before/after a parser change
 // and, for the pool-tuning engine on applicationHost.config files of 10 to 5000 pools: -- [--dir /tmp/x] --pools
 var sizes = new List<int> { 10, 100 };
 var dir = Path.Combine(Path.GetTempPath(), "wsusrem-bench");
 var formats = new List<LogFormat> { LogFormat.CMTrace, LogFormat.SmsSimple, LogFormat.SoftwareDistribution, LogFormat.HttpErr, LogFormat.EventXml };
+string? fingerprintFixtures = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -31,16 +33,36 @@ for (var i = 0; i < args.Length; i++)
             Directory.CreateDirectory(dir);
             PoolTuningBenchmark.Run(dir);
             return 0;
+        case "--fingerprint":
+            fingerprintFixtures = args[++i];
+            break;
         case "--formats":
             formats = args[++i].Split(',').Select(Enum.Parse<LogFormat>).ToList();
             break;
         default:
-            Console.Error.WriteLine($"Unknown argument {args[i]}. Use --sizes 10,100 --gb --dir <folder> --formats CMTrace,SmsSimple,SoftwareDistribution,HttpErr,EventXml");
+            Console.Error.WriteLine($"Unknown argument {args[i]}. Use --sizes 10,100 --gb --dir <folder> --fingerprint <fixtures folder> --formats CMTrace,SmsSimple,SoftwareDistribution,HttpErr,EventXml");
             return 2;
     }
 }
 
 Directory.CreateDirectory(dir);
+if (fingerprintFixtures is not null)
+{
+    var generated = new List<string>();
+    foreach (var size in sizes)
+    {
+        foreach (var format in formats)
+        {
+            var path = Path.Combine(dir, $"{format}-{size}MB{(format == LogFormat.EventXml ? ".xml" : ".log")}");
+            Generator.EnsureFile(path, format, (long)size * 1024 * 1024);
+            generated.Add(path);
+        }
+    }
+
+    Fingerprint.Run(fingerprintFixtures, generated);
+    return 0;
+}
+
 Console.WriteLine($"# Evidence reader benchmark ({RuntimeDescription()}), files in {dir}");
 Console.WriteLine();
 Console.WriteLine("| Format | Size MB | Entries | Skipped | Raw read MB/s | Decode-only MB/s | Parse MB/s | Parse/raw | Parse/decode | Peak managed MB | Peak working set MB |");

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Security.Cryptography;
+using System.Text;
+using WsusRemediation.Engine.Logs;
+
+/// <summary>
+/// Prints one fingerprint (entry count, skip count, SHA-256 of every entry's and skip's content) per input:
+/// the test fixtures, the generated benchmark files, and deterministic damaged variants of each fixture.
+/// Run it before and after a parser change and diff the two outputs: any change in what is read shows up.
+///   dotnet WsusRemediation.Engine.Benchmarks.dll --fingerprint tests/WsusRemediation.Engine.Tests/Fixtures/Logs [--sizes 10]
+/// </summary>
+internal static class Fingerprint
+{
+    // Damage that exercises the XML fast path's refusals as well as the line parsers' skips.
+    private static readonly string[] Noise =
+    {
+        "<", ">", "\"", "'", "=", "]", "!", "[", "$", "~", "\0", "\r", "\n", "\r\n", "\t", " ", "-", "+", ":", ".", "0", "7", "/", "&", ";", "#",
+        "&amp;", "&lt;", "&apos;", "&quot;", "&gt;", "&#x41;", "&#65;", "&#0;", "&#x1;", "&#xD800;", "&#13;", "&#x9;", "&#32;", "&bogus;", "&#x110000;",
+        "<![CDATA[x]]>", "<!-- c -->", "<?pi x?>", "]]>", "xmlns:a='urn:a'", " xml:space='preserve'", "a:", "\u00e9", "\uFFFD", "\uD83D\uDE00", "\u0085", "\u2028",
+        "<Data>", "</Data>", "<Data Name='x'/>", "<EventData>", "</EventData>", "<Event>", "</Event>", "<UserData>", "<Message>", "</Message>", " Name='Name'",
+    };
+
+    public static void Run(string fixtures, IEnumerable<string> generated)
+    {
+        foreach (var file in Directory.EnumerateFiles(fixtures, "*", SearchOption.AllDirectories))
+        {
+            if (file.EndsWith(".md", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var name = Path.GetRelativePath(fixtures, file);
+            var format = EvidenceReader.DetectFormat(file);
+            if (format == LogFormat.Unknown)
+            {
+                continue;
+            }
+
+            Print(name, summary => EvidenceReader.ReadFile(file, summary, format));
+            var original = Encoding.Latin1.GetString(File.ReadAllBytes(file));
+            var utf8 = Encoding.UTF8.GetString(File.ReadAllBytes(file));
+            var random = new Random(20261122);
+            for (var round = 0; round < 300; round++)
+            {
+                var text = new StringBuilder(round % 2 == 0 ? original : utf8);
+                for (var edits = random.Next(1, 5); edits > 0 && text.Length > 2; edits--)
+                {
+                    var at = random.Next(text.Length);
+                    var length = Math.Min(text.Length - at, random.Next(1, 40));
+                    switch (random.Next(4))
+                    {
+                        case 0:
+                            text.Remove(at, length);
+                            break;
+                        case 1:
+                            text.Insert(random.Next(text.Length), text.ToString(at, length));
+                            break;
+                        default:
+                            text.Insert(at, Noise[random.Next(Noise.Length)]);
+                            break;
+                    }
+                }
+
+                var damaged = text.ToString();
+                Print($"{name}#{round}", summary => EvidenceReader.ReadText(new StringReader(damaged), name, format, summary));
+            }
+        }
+
+        foreach (var path in generated)
+        {
+            Print(Path.GetFileName(path), summary => EvidenceReader.ReadFile(path, summary));
+        }
+    }
+
+    private static void Print(string name, Func<LogReadSummary, IEnumerable<LogEntry>> read)
+    {
+        var summary = new LogReadSummary();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var line = new StringBuilder();
+        long count = 0;
+        string outcome;
+        try
+        {
+            foreach (var entry in read(summary))
+            {
+                count++;
+                line.Clear();
+                line.Append(entry.TimeUtc?.UtcTicks.ToString(CultureInfo.InvariantCulture) ?? "-").Append('|').Append(entry.TimeUtc?.Offset.Ticks.ToString(CultureInfo.InvariantCulture) ?? "-")
+                    .Append('|').Append(entry.Severity).Append('|').Append(entry.Component).Append('|').Append(entry.Thread).Append('|').Append(entry.Message)
+                    .Append('|').Append(entry.File).Append('|').Append(entry.Line).Append('|').Append(entry.Format).Append('|').Append(entry.Kind).Append('|').Append(entry.Cause);
+                foreach (var field in entry.Fields)
+                {
+                    line.Append('|').Append(field.Key).Append('=').Append(field.Value);
+                }
+
+                line.Append('|').Append(entry.Fields.Count).Append('\n');
+                hash.AppendData(Encoding.UTF8.GetBytes(line.ToString()));
+            }
+
+            outcome = "ok";
+        }
+        catch (Exception ex)
+        {
+            outcome = ex.GetType().Name + ": " + ex.Message;
+        }
+
+        foreach (var skip in summary.Skipped)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes($"skip|{skip.File}|{skip.Line}|{skip.Reason}\n"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}\t{count}\t{summary.SkippedCount}\t{summary.EntriesRead}\t{outcome}\t{Convert.ToHexString(hash.GetHashAndReset())}"));
+    }
+}
