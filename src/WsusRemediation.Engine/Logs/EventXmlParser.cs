@@ -132,7 +132,16 @@ namespace WsusRemediation.Engine.Logs
         {
             try
             {
-                var entry = Build(EscapeControlCharacters(xml), file, line, context.XmlSettings ??= NewSettings());
+                // Most events are plain XML the scanner reads on its own; the rest (and every damaged event) go
+                // through XmlReader, which decides what is readable and words the errors.
+                var scanner = context.XmlScanner ??= new EventXmlScanner(context.Pool);
+                scanner.Reset(xml);
+                if (!TryBuild(scanner, file, line, out var entry))
+                {
+                    using var reader = XmlReader.Create(new StringReader(EscapeControlCharacters(xml)), context.XmlSettings ??= NewSettings());
+                    TryBuild(new XmlReaderNodes(reader), file, line, out entry);
+                }
+
                 if (entry is null)
                 {
                     context.Skip(line, "event has no System/EventID");
@@ -174,15 +183,20 @@ namespace WsusRemediation.Engine.Logs
         }
 
         // One name table per file: element and attribute names are atomised once, not once per event.
-        private static XmlReaderSettings NewSettings()
+        internal static XmlReaderSettings NewSettings()
         {
             var settings = Settings.Clone();
             settings.NameTable = new NameTable();
             return settings;
         }
 
-        private static LogEntry? Build(string xml, string file, long line, XmlReaderSettings settings)
+        /// <summary>
+        /// Reads one event's nodes into an entry (null when it has no usable EventID). Returns false when
+        /// the node source gave up (the scanner's <see cref="EventXmlScanner.Refused"/>).
+        /// </summary>
+        private static bool TryBuild(IEventXmlNodes reader, string file, long line, out LogEntry? entry)
         {
+            entry = null;
             string? provider = null, sourceName = null, eventId = null, qualifiers = null, level = null, task = null, keywords = null,
                 recordId = null, channel = null, computer = null, processId = null, threadId = null, userId = null, systemTime = null,
                 rendered = null, binary = null;
@@ -194,7 +208,6 @@ namespace WsusRemediation.Engine.Logs
             StringBuilder? dataText = null;
             var inData = false;
 
-            using (var reader = XmlReader.Create(new StringReader(xml), settings))
             {
                 while (reader.Read())
                 {
@@ -318,9 +331,14 @@ namespace WsusRemediation.Engine.Logs
                 }
             }
 
+            if (reader is EventXmlScanner { Refused: true })
+            {
+                return false;
+            }
+
             if (eventId is null || !int.TryParse(eventId, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id))
             {
-                return null;
+                return true;
             }
 
             var fields = new List<KeyValuePair<string, string?>>
@@ -355,7 +373,8 @@ namespace WsusRemediation.Engine.Logs
                 _ => LogSeverity.Information,
             };
 
-            return new LogEntry(ParseSystemTime(systemTime), severity, component, threadId ?? string.Empty, message, file, line, LogFormat.EventXml, LogFields.Create(fields));
+            entry = new LogEntry(ParseSystemTime(systemTime), severity, component, threadId ?? string.Empty, message, file, line, LogFormat.EventXml, LogFields.Create(fields));
+            return true;
         }
 
         // A message DLL missing on the exporting machine leaves an empty <Message/>: the data says more.

@@ -22,6 +22,9 @@ namespace WsusRemediation.Engine.Logs
 
         public System.Xml.XmlReaderSettings? XmlSettings { get; set; }
 
+        /// <summary>One event XML scanner per file, reused for every event (it keeps no text between events).</summary>
+        public EventXmlScanner? XmlScanner { get; set; }
+
         public void Emit(LogEntry entry)
         {
             EvidenceCatalog.Classify(entry);

@@ -42,7 +42,41 @@ namespace WsusRemediation.Engine.Logs
             }
         }
 
-        public string Get(string value) => value.Length > MaxPooledLength ? value : Get(value.ToCharArray(), 0, value.Length);
+        public string Get(string value) => value.Length > MaxPooledLength ? value : Get(value, 0, value.Length);
+
+        /// <summary>The same as <see cref="Get(char[], int, int)"/> for a piece of a string (event XML is cut out as strings).</summary>
+        public string Get(string source, int start, int length)
+        {
+            if (length == 0)
+            {
+                return string.Empty;
+            }
+
+            if (length > MaxPooledLength)
+            {
+                return source.Substring(start, length);
+            }
+
+            unchecked
+            {
+                var hash = (uint)2166136261;
+                for (var i = 0; i < length; i++)
+                {
+                    hash = (hash ^ source[start + i]) * 16777619;
+                }
+
+                var slot = (int)(hash & (uint)(_slots.Length - 1));
+                var existing = _slots[slot];
+                if (existing is not null && existing.Length == length && string.CompareOrdinal(existing, 0, source, start, length) == 0)
+                {
+                    return existing;
+                }
+
+                var created = source.Substring(start, length);
+                _slots[slot] = created;
+                return created;
+            }
+        }
 
         private static bool Same(string existing, char[] buffer, int start)
         {
