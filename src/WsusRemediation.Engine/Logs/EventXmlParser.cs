@@ -39,6 +39,7 @@ namespace WsusRemediation.Engine.Logs
         private readonly TextReader _reader;
         private readonly ParseContext _context;
         private readonly char[] _buffer = new char[1 << 16];
+        private StringBuilder _eventText = new StringBuilder(4096);
         private int _pos;
         private int _end;
         private bool _eof;
@@ -88,7 +89,9 @@ namespace WsusRemediation.Engine.Logs
                     continue;
                 }
 
-                if (IsEventStart(lt))
+                // Only "<Event" and "</Event>" matter here: the character after '<' rules out every other tag at once.
+                var next = lt + 1 < _end ? _buffer[lt + 1] : '\0';
+                if (next == 'E' && IsEventStart(lt))
                 {
                     if (chunk is not null)
                     {
@@ -96,13 +99,15 @@ namespace WsusRemediation.Engine.Logs
                     }
 
                     Consume(null, lt);
-                    chunk = new StringBuilder(4096);
+
+                    // One builder for every event of the file, unless a huge one left it oversized.
+                    chunk = _eventText.Capacity > 1 << 16 ? _eventText = new StringBuilder(4096) : _eventText.Clear();
                     chunkLine = _line;
                     scan = lt + 1;
                     continue;
                 }
 
-                if (chunk is not null && Chars.StartsWith(_buffer, lt, _end, EndTag))
+                if (next == '/' && chunk is not null && Chars.StartsWith(_buffer, lt, _end, EndTag))
                 {
                     Consume(chunk, lt + EndTag.Length);
                     ParseEvent(chunk.ToString(), _context.File, chunkLine, _context);
@@ -205,7 +210,11 @@ namespace WsusRemediation.Engine.Logs
             bool inEventData = false, inUserData = false, inRendering = false;
             string? current = null;
             string? dataName = null;
+
+            // A data item is nearly always one text node: its string is kept as is, a builder only joins several.
+            string? dataFirst = null;
             StringBuilder? dataText = null;
+            var dataParts = 0;
             var inData = false;
 
             {
@@ -252,7 +261,8 @@ namespace WsusRemediation.Engine.Logs
                                     break;
                                 case "Data" when inEventData:
                                     dataName = reader.GetAttribute("Name");
-                                    dataText = new StringBuilder();
+                                    dataFirst = null;
+                                    dataParts = 0;
                                     inData = true;
                                     if (reader.IsEmptyElement)
                                     {
@@ -270,7 +280,15 @@ namespace WsusRemediation.Engine.Logs
                         case XmlNodeType.Whitespace:
                             if (inData)
                             {
-                                dataText!.Append(reader.Value);
+                                if (dataParts++ == 0)
+                                {
+                                    dataFirst = reader.Value;
+                                }
+                                else
+                                {
+                                    (dataParts == 2 ? (dataText ??= new StringBuilder()).Clear().Append(dataFirst) : dataText!).Append(reader.Value);
+                                }
+
                                 break;
                             }
 
@@ -317,7 +335,7 @@ namespace WsusRemediation.Engine.Logs
                             switch (reader.LocalName)
                             {
                                 case "Data" when inData:
-                                    AddData(data, dataValues, dataName, dataText!.ToString());
+                                    AddData(data, dataValues, dataName, dataParts == 0 ? string.Empty : dataParts == 1 ? dataFirst! : dataText!.ToString());
                                     inData = false;
                                     break;
                                 case "EventData": inEventData = false; break;
@@ -341,23 +359,29 @@ namespace WsusRemediation.Engine.Logs
                 return true;
             }
 
-            var fields = new List<KeyValuePair<string, string?>>
+            // The same map LogFields.Create builds from these pairs (nulls left out, a later duplicate key replacing
+            // the earlier value), without its lists: the System keys are distinct, so only data keys need the check.
+            var keys = new string[13 + data.Count];
+            var values = new string[keys.Length];
+            var count = 0;
+            AddSystemField(keys, values, ref count, "EventId", eventId);
+            AddSystemField(keys, values, ref count, "Provider", provider);
+            AddSystemField(keys, values, ref count, "EventSourceName", sourceName);
+            AddSystemField(keys, values, ref count, "Qualifiers", qualifiers);
+            AddSystemField(keys, values, ref count, "Level", level);
+            AddSystemField(keys, values, ref count, "Task", task);
+            AddSystemField(keys, values, ref count, "Keywords", keywords);
+            AddSystemField(keys, values, ref count, "EventRecordId", recordId);
+            AddSystemField(keys, values, ref count, "Channel", channel);
+            AddSystemField(keys, values, ref count, "Computer", computer);
+            AddSystemField(keys, values, ref count, "ProcessId", processId);
+            AddSystemField(keys, values, ref count, "UserId", userId);
+            AddSystemField(keys, values, ref count, "Binary", binary);
+            foreach (var item in data)
             {
-                new KeyValuePair<string, string?>("EventId", eventId),
-                new KeyValuePair<string, string?>("Provider", provider),
-                new KeyValuePair<string, string?>("EventSourceName", sourceName),
-                new KeyValuePair<string, string?>("Qualifiers", qualifiers),
-                new KeyValuePair<string, string?>("Level", level),
-                new KeyValuePair<string, string?>("Task", task),
-                new KeyValuePair<string, string?>("Keywords", keywords),
-                new KeyValuePair<string, string?>("EventRecordId", recordId),
-                new KeyValuePair<string, string?>("Channel", channel),
-                new KeyValuePair<string, string?>("Computer", computer),
-                new KeyValuePair<string, string?>("ProcessId", processId),
-                new KeyValuePair<string, string?>("UserId", userId),
-                new KeyValuePair<string, string?>("Binary", binary),
-            };
-            fields.AddRange(data);
+                AddDataField(keys, values, ref count, item.Key, item.Value!);
+            }
+
 
             var component = provider ?? sourceName ?? string.Empty;
             var message = NullIfBlank(rendered)
@@ -373,7 +397,7 @@ namespace WsusRemediation.Engine.Logs
                 _ => LogSeverity.Information,
             };
 
-            entry = new LogEntry(ParseSystemTime(systemTime), severity, component, threadId ?? string.Empty, message, file, line, LogFormat.EventXml, LogFields.Create(fields));
+            entry = new LogEntry(ParseSystemTime(systemTime), severity, component, threadId ?? string.Empty, message, file, line, LogFormat.EventXml, new LogFields(keys, values, count));
             return true;
         }
 
@@ -382,6 +406,30 @@ namespace WsusRemediation.Engine.Logs
         {
             var trimmed = text?.Trim();
             return string.IsNullOrEmpty(trimmed) ? null : trimmed;
+        }
+
+        private static void AddSystemField(string[] keys, string[] values, ref int count, string key, string? value)
+        {
+            if (value is not null)
+            {
+                keys[count] = key;
+                values[count++] = value;
+            }
+        }
+
+        private static void AddDataField(string[] keys, string[] values, ref int count, string key, string value)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                if (string.Equals(keys[i], key, StringComparison.OrdinalIgnoreCase))
+                {
+                    values[i] = value;
+                    return;
+                }
+            }
+
+            keys[count] = key;
+            values[count++] = value;
         }
 
         private static void AddData(List<KeyValuePair<string, string?>> data, List<string> values, string? name, string value)

@@ -294,44 +294,63 @@ namespace WsusRemediation.Engine.Logs
         /// <summary>An ASCII name without a prefix; null (refuse) for anything else, including names XML reserves.</summary>
         private string? ReadName(ref int i, bool isAttribute)
         {
+            var xml = _xml;
             var start = i;
-            if (i >= _xml.Length)
+            if (i >= xml.Length)
             {
                 return null;
             }
 
-            var c = _xml[i];
+            var c = xml[i];
             if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'))
             {
                 return null;
             }
 
-            for (i++; i < _xml.Length; i++)
+            // Hashed while scanned, so the pool lookup does not read the name a second time.
+            var hash = StringPool.HashStep(StringPool.HashSeed, c);
+            for (i++; i < xml.Length; i++)
             {
-                c = _xml[i];
-                if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
+                c = xml[i];
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
                 {
                     break;
                 }
+
+                hash = StringPool.HashStep(hash, c);
             }
 
             var length = i - start;
-            if (length >= 3 && string.Compare(_xml, start, "xml", 0, 3, StringComparison.OrdinalIgnoreCase) == 0
-                && !(isAttribute && length == 5 && string.CompareOrdinal(_xml, start, "xmlns", 0, 5) == 0))
+            if (length >= 3 && (xml[start] | 0x20) == 'x' && string.Compare(xml, start, "xml", 0, 3, StringComparison.OrdinalIgnoreCase) == 0
+                && !(isAttribute && length == 5 && string.CompareOrdinal(xml, start, "xmlns", 0, 5) == 0))
             {
                 return null;
             }
 
-            return _pool.Get(_xml, start, length);
+            return _pool.Get(xml, start, length, hash);
         }
 
         private bool ReadEndTag()
         {
+            // An end tag must name the open element: compare with it in place rather than read a new name.
             var i = _pos + 2;
-            var name = ReadName(ref i, isAttribute: false);
-            if (name is null || _open.Count == 0 || !string.Equals(_open[_open.Count - 1], name, StringComparison.Ordinal))
+            if (_open.Count == 0)
             {
                 return Refuse();
+            }
+
+            var name = _open[_open.Count - 1];
+            if (i + name.Length > _xml.Length)
+            {
+                return Refuse();
+            }
+
+            for (var n = 0; n < name.Length; n++, i++)
+            {
+                if (_xml[i] != name[n])
+                {
+                    return Refuse();
+                }
             }
 
             while (i < _xml.Length && IsWhitespace(_xml[i]))
@@ -360,11 +379,14 @@ namespace WsusRemediation.Engine.Logs
                 return Refuse();
             }
 
+            var xml = _xml;
             var whitespaceOnly = true;
             var plain = true;
+            var hash = StringPool.HashSeed;
             for (var i = _pos; i < end; i++)
             {
-                var c = _xml[i];
+                var c = xml[i];
+                hash = StringPool.HashStep(hash, c);
                 if (c == ' ' || c == '\n' || c == '\t')
                 {
                     continue;
@@ -381,7 +403,7 @@ namespace WsusRemediation.Engine.Logs
                 {
                     plain = false;
                 }
-                else if (IsRefusedChar(c) || (c == '>' && i - 2 >= _pos && _xml[i - 1] == ']' && _xml[i - 2] == ']'))
+                else if (IsRefusedChar(c) || (c == '>' && i - 2 >= _pos && xml[i - 1] == ']' && xml[i - 2] == ']'))
                 {
                     return Refuse();
                 }
@@ -390,7 +412,7 @@ namespace WsusRemediation.Engine.Logs
             string value;
             if (plain)
             {
-                value = _pool.Get(_xml, _pos, end - _pos);
+                value = _pool.Get(xml, _pos, end - _pos, hash);
             }
             else
             {
@@ -439,10 +461,13 @@ namespace WsusRemediation.Engine.Logs
 
         private string? ReadAttributeValue(int start, int end)
         {
+            var xml = _xml;
             var plain = true;
+            var hash = StringPool.HashSeed;
             for (var i = start; i < end; i++)
             {
-                var c = _xml[i];
+                var c = xml[i];
+                hash = StringPool.HashStep(hash, c);
                 if (c == '<' || IsRefusedChar(c))
                 {
                     return null;
@@ -456,7 +481,7 @@ namespace WsusRemediation.Engine.Logs
 
             if (plain)
             {
-                return _pool.Get(_xml, start, end - start);
+                return _pool.Get(xml, start, end - start, hash);
             }
 
             // Attribute-value normalisation: each literal line end (CRLF counts once) or tab becomes a space;

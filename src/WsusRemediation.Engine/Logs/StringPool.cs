@@ -44,38 +44,61 @@ namespace WsusRemediation.Engine.Logs
 
         public string Get(string value) => value.Length > MaxPooledLength ? value : Get(value, 0, value.Length);
 
+        /// <summary>The hash <see cref="Get(string, int, int, uint)"/> expects: start from <see cref="HashSeed"/>, one step per character.</summary>
+        public const uint HashSeed = 2166136261;
+
+        /// <summary>One step of the pool's hash (FNV-1a), for callers that hash while they scan.</summary>
+        public static uint HashStep(uint hash, char c) => unchecked((hash ^ c) * 16777619);
+
         /// <summary>The same as <see cref="Get(char[], int, int)"/> for a piece of a string (event XML is cut out as strings).</summary>
         public string Get(string source, int start, int length)
         {
-            if (length == 0)
+            if (length == 0 || length > MaxPooledLength)
             {
-                return string.Empty;
+                return length == 0 ? string.Empty : source.Substring(start, length);
             }
 
-            if (length > MaxPooledLength)
+            var hash = HashSeed;
+            for (var i = 0; i < length; i++)
             {
-                return source.Substring(start, length);
+                hash = HashStep(hash, source[start + i]);
             }
 
-            unchecked
+            return Get(source, start, length, hash);
+        }
+
+        /// <summary>As <see cref="Get(string, int, int)"/>, with the hash already computed by the caller's own scan.</summary>
+        public string Get(string source, int start, int length, uint hash)
+        {
+            if (length == 0 || length > MaxPooledLength)
             {
-                var hash = (uint)2166136261;
-                for (var i = 0; i < length; i++)
+                return length == 0 ? string.Empty : source.Substring(start, length);
+            }
+
+            var slot = (int)(hash & (uint)(_slots.Length - 1));
+            var existing = _slots[slot];
+            if (existing is not null && existing.Length == length && Same(existing, source, start))
+            {
+                return existing;
+            }
+
+            var created = source.Substring(start, length);
+            _slots[slot] = created;
+            return created;
+        }
+
+        // A plain loop: for these short strings it beats string.CompareOrdinal's argument checks.
+        private static bool Same(string existing, string source, int start)
+        {
+            for (var i = 0; i < existing.Length; i++)
+            {
+                if (existing[i] != source[start + i])
                 {
-                    hash = (hash ^ source[start + i]) * 16777619;
+                    return false;
                 }
-
-                var slot = (int)(hash & (uint)(_slots.Length - 1));
-                var existing = _slots[slot];
-                if (existing is not null && existing.Length == length && string.CompareOrdinal(existing, 0, source, start, length) == 0)
-                {
-                    return existing;
-                }
-
-                var created = source.Substring(start, length);
-                _slots[slot] = created;
-                return created;
             }
+
+            return true;
         }
 
         private static bool Same(string existing, char[] buffer, int start)
