@@ -32,6 +32,14 @@ namespace WsusRemediation.Engine.Logs
         private readonly StringBuilder _describe = new StringBuilder(128);
         private readonly int[] _starts = new int[64];
         private readonly int[] _ends = new int[64];
+        private readonly uint[] _hashes = new uint[64];
+        private readonly bool[] _hasPlus = new bool[64];
+        private readonly int[] _valueIndex = new int[64];
+        private readonly Dictionary<ulong, string[]> _keysByMask = new Dictionary<ulong, string[]>();
+        private int[] _queueAt = Array.Empty<int>();
+        private int[] _reasonAt = Array.Empty<int>();
+        private int[] _statusAt = Array.Empty<int>();
+        private int[][] _describedAt = Array.Empty<int[]>();
         private string[] _names = DefaultFields;
         private bool _sawHeader;
         private int _date, _time, _uri;
@@ -57,36 +65,69 @@ namespace WsusRemediation.Engine.Logs
                 return;
             }
 
-            if (Chars.LooksBinary(buffer, start, end))
-            {
-                context.Skip(lineNumber, "binary or damaged HTTPERR line");
-                return;
-            }
-
+            // One pass finds the fields, hashes each for the string pool and notes encoded spaces ('+') and
+            // binary characters: separate scans for each (an IndexOf per field and per '+', a binary check,
+            // the pool's own hash) read every character four times and cost about twice as much.
             var count = 0;
+            var binary = false;
             var i = start;
             while (i < end)
             {
-                var tokenEnd = Array.IndexOf(buffer, ' ', i, end - i);
-                if (tokenEnd < 0)
-                {
-                    tokenEnd = end;
-                }
-
                 if (count == _starts.Length)
                 {
                     count++;
+                    binary |= Chars.LooksBinary(buffer, i, end);
                     break;
                 }
 
+                // Two running sums (Fletcher style) instead of the pool's FNV hash: additions do not wait on a
+                // multiplication per character. Any hash works for the pool; it only has to be the same for the same text.
+                uint sum = 0, sumOfSums = 0;
+                var plus = false;
+                var tokenEnd = i;
+                for (; tokenEnd < end; tokenEnd++)
+                {
+                    var c = buffer[tokenEnd];
+
+                    // Letters, digits, '-', '.', '/', ':' (nearly every character) pass with one comparison.
+                    if ((uint)(c - '-') >= '\uFFFD' - '-')
+                    {
+                        if (c == ' ')
+                        {
+                            break;
+                        }
+
+                        if (c == '+')
+                        {
+                            plus = true;
+                        }
+                        else if ((c < ' ' && c != '\t') || c == '\uFFFD')
+                        {
+                            binary = true;
+                        }
+                    }
+
+                    sum += c;
+                    sumOfSums += sum;
+                }
+
+                var hash = (sumOfSums * 31) + sum;
                 _starts[count] = i;
                 _ends[count] = tokenEnd;
+                _hashes[count] = hash;
+                _hasPlus[count] = plus;
                 count++;
                 i = tokenEnd + 1;
                 while (i < end && buffer[i] == ' ')
                 {
                     i++;
                 }
+            }
+
+            if (binary)
+            {
+                context.Skip(lineNumber, "binary or damaged HTTPERR line");
+                return;
             }
 
             if (count != _names.Length && !_sawHeader)
@@ -119,26 +160,29 @@ namespace WsusRemediation.Engine.Logs
             }
 
             var pool = context.Pool;
-            var keys = new string[count];
             var values = new string[count];
             var present = 0;
-            for (var f = 0; f < count && f < _names.Length; f++)
+            var fieldCount = Math.Min(count, _names.Length);
+            ulong presentMask = 0;
+            for (var f = 0; f < fieldCount; f++)
             {
                 var s = _starts[f];
                 var e = _ends[f];
                 if (e - s == 1 && buffer[s] == '-')
                 {
+                    _valueIndex[f] = -1;
                     continue;
                 }
 
-                keys[present] = _names[f];
-                values[present++] = f == _uri ? new string(buffer, s, e - s) : Decode(buffer, s, e, pool);
+                presentMask |= 1UL << f;
+                _valueIndex[f] = present;
+                values[present++] = f == _uri ? new string(buffer, s, e - s) : _hasPlus[f] ? Unplus(buffer, s, e) : pool.Get(buffer, s, e - s, _hashes[f]);
             }
 
-            var fields = new LogFields(keys, values, present);
-            fields.TryGetValue("s-queuename", out var queue);
-            fields.TryGetValue("s-reason", out var reason);
-            fields.TryGetValue("sc-status", out var status);
+            var fields = new LogFields(KeysFor(presentMask, fieldCount, present), values, present);
+            var queue = Lookup(_queueAt, fieldCount, values);
+            var reason = Lookup(_reasonAt, fieldCount, values);
+            var status = Lookup(_statusAt, fieldCount, values);
 
             var severity = LogSeverity.Warning;
             if (status is not null && status.Length == 3 && status[0] == '5')
@@ -150,7 +194,7 @@ namespace WsusRemediation.Engine.Logs
                 severity = LogSeverity.Information;
             }
 
-            context.Emit(new LogEntry(time, severity, queue ?? "HTTP.sys", string.Empty, Describe(fields), context.File, lineNumber, LogFormat.HttpErr, fields));
+            context.Emit(new LogEntry(time, severity, queue ?? "HTTP.sys", string.Empty, Describe(fieldCount, values), context.File, lineNumber, LogFormat.HttpErr, fields));
         }
 
         public void LineTooLong(long lineNumber, ParseContext context) => context.Skip(lineNumber, "line too long");
@@ -159,13 +203,8 @@ namespace WsusRemediation.Engine.Logs
         {
         }
 
-        private static string Decode(char[] buffer, int start, int end, StringPool pool)
+        private static string Unplus(char[] buffer, int start, int end)
         {
-            if (Array.IndexOf(buffer, '+', start, end - start) < 0)
-            {
-                return pool.Get(buffer, start, end - start);
-            }
-
             var copy = new char[end - start];
             for (var i = 0; i < copy.Length; i++)
             {
@@ -176,12 +215,83 @@ namespace WsusRemediation.Engine.Logs
             return new string(copy);
         }
 
-        private string Describe(LogFields fields)
+        /// <summary>
+        /// The field positions a lookup by <paramref name="name"/> in this line's <see cref="LogFields"/> would try,
+        /// in its order (same reference first, then ignoring case): reading the value by position gives what
+        /// TryGetValue gives, without searching the keys on every line.
+        /// </summary>
+        private int[] Candidates(string name)
+        {
+            var found = new List<int>();
+            for (var f = 0; f < _names.Length; f++)
+            {
+                if (ReferenceEquals(_names[f], name))
+                {
+                    found.Add(f);
+                }
+            }
+
+            for (var f = 0; f < _names.Length; f++)
+            {
+                if (string.Equals(_names[f], name, StringComparison.OrdinalIgnoreCase))
+                {
+                    found.Add(f);
+                }
+            }
+
+            return found.ToArray();
+        }
+
+        /// <summary>The value a TryGetValue on this line's fields returns, from the precomputed positions.</summary>
+        private string? Lookup(int[] candidates, int fieldCount, string[] values)
+        {
+            foreach (var f in candidates)
+            {
+                if (f < fieldCount && _valueIndex[f] >= 0)
+                {
+                    return values[_valueIndex[f]];
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// The keys of this line's present fields. Lines mostly repeat a few patterns of '-' fields, so the
+        /// arrays are shared by pattern (LogFields never changes them) instead of allocated per line.
+        /// </summary>
+        private string[] KeysFor(ulong presentMask, int fieldCount, int present)
+        {
+            if (_keysByMask.TryGetValue(presentMask, out var keys))
+            {
+                return keys;
+            }
+
+            keys = new string[present];
+            var k = 0;
+            for (var f = 0; f < fieldCount; f++)
+            {
+                if ((presentMask & (1UL << f)) != 0)
+                {
+                    keys[k++] = _names[f];
+                }
+            }
+
+            if (_keysByMask.Count < 256)
+            {
+                _keysByMask[presentMask] = keys;
+            }
+
+            return keys;
+        }
+
+        private string Describe(int fieldCount, string[] values)
         {
             _describe.Clear();
-            foreach (var name in DescribedFields)
+            foreach (var candidates in _describedAt)
             {
-                if (fields.TryGetValue(name, out var value))
+                var value = Lookup(candidates, fieldCount, values);
+                if (value is not null)
                 {
                     if (_describe.Length > 0)
                     {
@@ -254,6 +364,11 @@ namespace WsusRemediation.Engine.Logs
             _date = names.IndexOf("date");
             _time = names.IndexOf("time");
             _uri = names.IndexOf("cs-uri");
+            _keysByMask.Clear();
+            _queueAt = Candidates("s-queuename");
+            _reasonAt = Candidates("s-reason");
+            _statusAt = Candidates("sc-status");
+            _describedAt = Array.ConvertAll(DescribedFields, Candidates);
         }
     }
 }

@@ -9,6 +9,29 @@ namespace WsusRemediation.Engine.Logs
         private const int MaxPooledLength = 64;
         private readonly string?[] _slots = new string?[4096];
 
+        /// <summary>
+        /// As <see cref="Get(char[], int, int)"/>, with a hash the caller computed in its own scan. Any hash is
+        /// correct (a slot is only reused after comparing the text); the same text must get the same hash to be found.
+        /// </summary>
+        public string Get(char[] buffer, int start, int length, uint hash)
+        {
+            if (length == 0 || length > MaxPooledLength)
+            {
+                return length == 0 ? string.Empty : new string(buffer, start, length);
+            }
+
+            var slot = (int)(hash & (uint)(_slots.Length - 1));
+            var existing = _slots[slot];
+            if (existing is not null && existing.Length == length && Same(existing, buffer, start))
+            {
+                return existing;
+            }
+
+            var created = new string(buffer, start, length);
+            _slots[slot] = created;
+            return created;
+        }
+
         public string Get(char[] buffer, int start, int length)
         {
             if (length == 0)
