@@ -35,6 +35,8 @@ namespace WsusRemediation.Engine.Logs
         private readonly uint[] _hashes = new uint[64];
         private readonly bool[] _hasPlus = new bool[64];
         private readonly int[] _valueIndex = new int[64];
+        private readonly string?[] _lastDescribed = new string?[DescribedFields.Length];
+        private string? _lastDescription;
         private readonly Dictionary<ulong, string[]> _keysByMask = new Dictionary<ulong, string[]>();
         private int[] _queueAt = Array.Empty<int>();
         private int[] _reasonAt = Array.Empty<int>();
@@ -42,7 +44,7 @@ namespace WsusRemediation.Engine.Logs
         private int[][] _describedAt = Array.Empty<int[]>();
         private string[] _names = DefaultFields;
         private bool _sawHeader;
-        private int _date, _time, _uri;
+        private int _date, _time, _uri, _clientPort;
 
         public HttpErrParser() => Index();
 
@@ -176,7 +178,8 @@ namespace WsusRemediation.Engine.Logs
 
                 presentMask |= 1UL << f;
                 _valueIndex[f] = present;
-                values[present++] = f == _uri ? new string(buffer, s, e - s) : _hasPlus[f] ? Unplus(buffer, s, e) : pool.Get(buffer, s, e - s, _hashes[f]);
+                // The URI and the client's ephemeral port rarely repeat: pooling them would only evict values that do.
+                values[present++] = f == _uri || f == _clientPort ? new string(buffer, s, e - s) : _hasPlus[f] ? Unplus(buffer, s, e) : pool.Get(buffer, s, e - s, _hashes[f]);
             }
 
             var fields = new LogFields(KeysFor(presentMask, fieldCount, present), values, present);
@@ -285,12 +288,28 @@ namespace WsusRemediation.Engine.Logs
             return keys;
         }
 
+        /// <summary>
+        /// "method uri status reason queue" of the present ones. Runs of lines describe the same request failing
+        /// the same way, so the last description is reused when its five values are the same.
+        /// </summary>
         private string Describe(int fieldCount, string[] values)
         {
-            _describe.Clear();
-            foreach (var candidates in _describedAt)
+            var same = _lastDescription is not null;
+            for (var d = 0; d < _describedAt.Length; d++)
             {
-                var value = Lookup(candidates, fieldCount, values);
+                var value = Lookup(_describedAt[d], fieldCount, values);
+                same &= string.Equals(value, _lastDescribed[d], StringComparison.Ordinal);
+                _lastDescribed[d] = value;
+            }
+
+            if (same)
+            {
+                return _lastDescription!;
+            }
+
+            _describe.Clear();
+            foreach (var value in _lastDescribed)
+            {
                 if (value is not null)
                 {
                     if (_describe.Length > 0)
@@ -302,7 +321,7 @@ namespace WsusRemediation.Engine.Logs
                 }
             }
 
-            return _describe.ToString();
+            return _lastDescription = _describe.ToString();
         }
 
         private void ChooseLayoutByCount(int count)
@@ -364,6 +383,7 @@ namespace WsusRemediation.Engine.Logs
             _date = names.IndexOf("date");
             _time = names.IndexOf("time");
             _uri = names.IndexOf("cs-uri");
+            _clientPort = names.IndexOf("c-port");
             _keysByMask.Clear();
             _queueAt = Candidates("s-queuename");
             _reasonAt = Candidates("s-reason");
