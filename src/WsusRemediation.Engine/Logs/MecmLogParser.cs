@@ -43,7 +43,7 @@ namespace WsusRemediation.Engine.Logs
                     {
                         var text = _pending.ToString().ToCharArray();
                         _pending = null;
-                        ParseCmTrace(text, 0, text.Length, _pendingLine, context);
+                        ParseCmTrace(text, 0, text.Length, Chars.LastIndexOf(text, 0, text.Length, CmEnd), _pendingLine, context);
                     }
                     else if (_pending.Length > Chars.MaxRecordChars)
                     {
@@ -62,9 +62,11 @@ namespace WsusRemediation.Engine.Logs
 
             if (Chars.StartsWith(buffer, i, end, CmStart))
             {
-                if (Chars.LastIndexOf(buffer, i, end, CmEnd) >= 0)
+                // The end marker is searched once, from the end of the line, and handed on.
+                var close = Chars.LastIndexOf(buffer, i, end, CmEnd);
+                if (close >= 0)
                 {
-                    ParseCmTrace(buffer, i, end, lineNumber, context);
+                    ParseCmTrace(buffer, i, end, close, lineNumber, context);
                 }
                 else
                 {
@@ -100,9 +102,8 @@ namespace WsusRemediation.Engine.Logs
             }
         }
 
-        private static void ParseCmTrace(char[] b, int start, int end, long lineNumber, ParseContext context)
+        private static void ParseCmTrace(char[] b, int start, int end, int close, long lineNumber, ParseContext context)
         {
-            var close = Chars.LastIndexOf(b, start, end, CmEnd);
             var messageStart = start + CmStart.Length;
             var i = close + CmEnd.Length;
 

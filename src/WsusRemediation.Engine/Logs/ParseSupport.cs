@@ -139,9 +139,16 @@ namespace WsusRemediation.Engine.Logs
 
         public static int LastIndexOf(char[] buffer, int start, int end, string value)
         {
+            // Array.LastIndexOf finds the candidates (vectorised on .NET Core); only those are compared in full.
             for (var i = end - value.Length; i >= start; i--)
             {
-                if (buffer[i] == value[0] && StartsWith(buffer, i, end, value))
+                i = Array.LastIndexOf(buffer, value[0], i, i - start + 1);
+                if (i < 0)
+                {
+                    return -1;
+                }
+
+                if (StartsWith(buffer, i, end, value))
                 {
                     return i;
                 }
