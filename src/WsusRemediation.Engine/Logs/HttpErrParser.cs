@@ -35,8 +35,9 @@ namespace WsusRemediation.Engine.Logs
         private readonly uint[] _hashes = new uint[64];
         private readonly bool[] _hasPlus = new bool[64];
         private readonly int[] _valueIndex = new int[64];
-        private readonly string?[] _lastDescribed = new string?[DescribedFields.Length];
-        private string? _lastDescription;
+        private readonly string?[] _describing = new string?[DescribedFields.Length];
+        private readonly Description?[] _descriptions = new Description?[8];
+        private int _nextDescription;
         private readonly Dictionary<ulong, string[]> _keysByMask = new Dictionary<ulong, string[]>();
         private int[] _queueAt = Array.Empty<int>();
         private int[] _reasonAt = Array.Empty<int>();
@@ -178,8 +179,11 @@ namespace WsusRemediation.Engine.Logs
 
                 presentMask |= 1UL << f;
                 _valueIndex[f] = present;
-                // The URI and the client's ephemeral port rarely repeat: pooling them would only evict values that do.
-                values[present++] = f == _uri || f == _clientPort ? new string(buffer, s, e - s) : _hasPlus[f] ? Unplus(buffer, s, e) : pool.Get(buffer, s, e - s, _hashes[f]);
+                // The URI is kept as written ('+' included). The client's ephemeral port never repeats: pooling it
+                // would only evict values that do.
+                values[present++] = f == _clientPort ? new string(buffer, s, e - s)
+                    : _hasPlus[f] && f != _uri ? Unplus(buffer, s, e)
+                    : pool.Get(buffer, s, e - s, _hashes[f]);
             }
 
             var fields = new LogFields(KeysFor(presentMask, fieldCount, present), values, present);
@@ -289,26 +293,28 @@ namespace WsusRemediation.Engine.Logs
         }
 
         /// <summary>
-        /// "method uri status reason queue" of the present ones. Runs of lines describe the same request failing
-        /// the same way, so the last description is reused when its five values are the same.
+        /// "method uri status reason queue" of the present ones. A server in trouble logs the same few failures
+        /// over and over, and the values come from the string pool, so the descriptions of the last few
+        /// combinations are kept and found again by comparing references (equal references, equal text).
         /// </summary>
         private string Describe(int fieldCount, string[] values)
         {
-            var same = _lastDescription is not null;
-            for (var d = 0; d < _describedAt.Length; d++)
+            var parts = _describing;
+            for (var d = 0; d < parts.Length; d++)
             {
-                var value = Lookup(_describedAt[d], fieldCount, values);
-                same &= string.Equals(value, _lastDescribed[d], StringComparison.Ordinal);
-                _lastDescribed[d] = value;
+                parts[d] = Lookup(_describedAt[d], fieldCount, values);
             }
 
-            if (same)
+            foreach (var known in _descriptions)
             {
-                return _lastDescription!;
+                if (known is not null && SameReferences(known.Parts, parts))
+                {
+                    return known.Text;
+                }
             }
 
             _describe.Clear();
-            foreach (var value in _lastDescribed)
+            foreach (var value in parts)
             {
                 if (value is not null)
                 {
@@ -321,7 +327,23 @@ namespace WsusRemediation.Engine.Logs
                 }
             }
 
-            return _lastDescription = _describe.ToString();
+            var text = _describe.ToString();
+            _descriptions[_nextDescription] = new Description((string?[])parts.Clone(), text);
+            _nextDescription = (_nextDescription + 1) % _descriptions.Length;
+            return text;
+        }
+
+        private static bool SameReferences(string?[] a, string?[] b)
+        {
+            for (var i = 0; i < a.Length; i++)
+            {
+                if (!ReferenceEquals(a[i], b[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private void ChooseLayoutByCount(int count)
@@ -389,6 +411,19 @@ namespace WsusRemediation.Engine.Logs
             _reasonAt = Candidates("s-reason");
             _statusAt = Candidates("sc-status");
             _describedAt = Array.ConvertAll(DescribedFields, Candidates);
+        }
+
+        private sealed class Description
+        {
+            public Description(string?[] parts, string text)
+            {
+                Parts = parts;
+                Text = text;
+            }
+
+            public string?[] Parts { get; }
+
+            public string Text { get; }
         }
     }
 }

@@ -125,4 +125,18 @@ public class HttpErrLogTests
         Assert.Equal(1, summary.SkippedCount);
         Assert.Equal(4, summary.Skipped[0].Line);
     }
+
+    [Fact]
+    public void A_plus_is_a_space_in_every_field_but_the_uri()
+    {
+        var text = "2026-11-10 10:00:00 10.0.0.1 1 10.0.0.2 80 HTTP/1.1 GET /Content/a+b.cab 503 1 Queue+Full Wsus+Pool\n"
+            + "2026-11-10 10:00:01 10.0.0.1 2 10.0.0.2 80 HTTP/1.1 GET /Content/a+b.cab 503 1 Queue+Full Wsus+Pool\n";
+        var entries = EvidenceReader.ReadText(new StringReader(text), "h.log", LogFormat.HttpErr).ToList();
+
+        Assert.Equal(2, entries.Count);
+        Assert.All(entries, e => Assert.Equal("/Content/a+b.cab", e.GetField("cs-uri")));
+        Assert.All(entries, e => Assert.Equal("Wsus Pool", e.Component));
+        Assert.All(entries, e => Assert.Equal("GET /Content/a+b.cab 503 Queue Full Wsus Pool", e.Message));
+        Assert.Equal("2", entries[1].GetField("c-port"));
+    }
 }
