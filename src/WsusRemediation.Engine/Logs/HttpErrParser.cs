@@ -38,7 +38,9 @@ namespace WsusRemediation.Engine.Logs
         private readonly string?[] _describing = new string?[DescribedFields.Length];
         private readonly Description?[] _descriptions = new Description?[8];
         private int _nextDescription;
-        private readonly Dictionary<ulong, string[]> _keysByMask = new Dictionary<ulong, string[]>();
+        private readonly ulong[] _keysMasks = new ulong[8];
+        private readonly string[]?[] _keysArrays = new string[]?[8];
+        private int _keysCount;
         private int[] _queueAt = Array.Empty<int>();
         private int[] _reasonAt = Array.Empty<int>();
         private int[] _statusAt = Array.Empty<int>();
@@ -269,24 +271,29 @@ namespace WsusRemediation.Engine.Logs
         /// </summary>
         private string[] KeysFor(ulong presentMask, int fieldCount, int present)
         {
-            if (_keysByMask.TryGetValue(presentMask, out var keys))
+            // A handful of patterns at most: a linear look through eight is cheaper than a dictionary.
+            for (var k = 0; k < _keysCount; k++)
             {
-                return keys;
+                if (_keysMasks[k] == presentMask)
+                {
+                    return _keysArrays[k]!;
+                }
             }
 
-            keys = new string[present];
-            var k = 0;
+            var keys = new string[present];
+            var n = 0;
             for (var f = 0; f < fieldCount; f++)
             {
                 if ((presentMask & (1UL << f)) != 0)
                 {
-                    keys[k++] = _names[f];
+                    keys[n++] = _names[f];
                 }
             }
 
-            if (_keysByMask.Count < 256)
+            if (_keysCount < _keysMasks.Length)
             {
-                _keysByMask[presentMask] = keys;
+                _keysMasks[_keysCount] = presentMask;
+                _keysArrays[_keysCount++] = keys;
             }
 
             return keys;
@@ -406,7 +413,7 @@ namespace WsusRemediation.Engine.Logs
             _time = names.IndexOf("time");
             _uri = names.IndexOf("cs-uri");
             _clientPort = names.IndexOf("c-port");
-            _keysByMask.Clear();
+            _keysCount = 0;
             _queueAt = Candidates("s-queuename");
             _reasonAt = Candidates("s-reason");
             _statusAt = Candidates("sc-status");
