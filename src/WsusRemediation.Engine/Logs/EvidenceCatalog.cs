@@ -388,7 +388,18 @@ namespace WsusRemediation.Engine.Logs
 
         private static EvidenceKind ClassifyHttpErr(LogEntry entry)
         {
-            if (entry.Fields.TryGetValue("s-reason", out var reason))
+            entry.Fields.TryGetValue("s-reason", out var reason);
+            entry.Fields.TryGetValue("sc-status", out var status);
+            return ClassifyHttpErr(reason, status);
+        }
+
+        /// <summary>
+        /// The kind of an HTTPERR record from its <c>s-reason</c> and <c>sc-status</c> (null when absent). The
+        /// parser, which has both in hand, calls this directly rather than have them looked up again by name.
+        /// </summary>
+        internal static EvidenceKind ClassifyHttpErr(string? reason, string? status)
+        {
+            if (reason is not null)
             {
                 foreach (var signature in HttpErrReasons)
                 {
@@ -399,7 +410,7 @@ namespace WsusRemediation.Engine.Logs
                 }
             }
 
-            return entry.Fields.TryGetValue("sc-status", out var status) && status == "503" ? EvidenceKind.HttpServiceUnavailable : EvidenceKind.None;
+            return status == "503" ? EvidenceKind.HttpServiceUnavailable : EvidenceKind.None;
         }
 
         private static EvidenceKind ClassifyEvent(LogEntry entry)

@@ -203,7 +203,9 @@ namespace WsusRemediation.Engine.Logs
                 severity = LogSeverity.Information;
             }
 
-            context.Emit(new LogEntry(time, severity, queue ?? "HTTP.sys", string.Empty, Describe(fieldCount, values), context.File, lineNumber, LogFormat.HttpErr, fields));
+            // Classified here from the values in hand: the same catalog rule Classify applies, without the lookups by name.
+            var kind = EvidenceCatalog.ClassifyHttpErr(reason, status);
+            context.EmitClassified(new LogEntry(time, severity, queue ?? "HTTP.sys", string.Empty, Describe(fieldCount, values), context.File, lineNumber, LogFormat.HttpErr, fields, kind));
         }
 
         public void LineTooLong(long lineNumber, ParseContext context) => context.Skip(lineNumber, "line too long");

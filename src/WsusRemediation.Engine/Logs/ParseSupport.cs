@@ -31,6 +31,9 @@ namespace WsusRemediation.Engine.Logs
             Output.Add(entry);
         }
 
+        /// <summary>Emits an entry whose parser set <see cref="LogEntry.Kind"/> and <see cref="LogEntry.Cause"/> itself, through the catalog.</summary>
+        public void EmitClassified(LogEntry entry) => Output.Add(entry);
+
         public void Skip(long line, string reason) => Summary.AddSkipped(File, line, reason);
     }
 
