@@ -142,6 +142,10 @@ namespace WsusRemediation.Engine.Logs
             return null;
         }
 
+        // Two running sums (Fletcher style) make the pool's hash: additions, unlike FNV's multiply per character,
+        // do not hold the scan up. Any hash is correct for the pool as long as the same text gets the same one.
+        private static uint Hash(uint sum, uint sumOfSums) => (sumOfSums * 31) + sum;
+
         private static bool IsWhitespace(char c) => c == ' ' || c == '\n' || c == '\t' || c == '\r';
 
         // Characters XmlReader might treat specially even with CheckCharacters off: left to it.
@@ -308,7 +312,7 @@ namespace WsusRemediation.Engine.Logs
             }
 
             // Hashed while scanned, so the pool lookup does not read the name a second time.
-            var hash = StringPool.HashStep(StringPool.HashSeed, c);
+            uint sum = c, sumOfSums = c;
             for (i++; i < xml.Length; i++)
             {
                 c = xml[i];
@@ -317,7 +321,8 @@ namespace WsusRemediation.Engine.Logs
                     break;
                 }
 
-                hash = StringPool.HashStep(hash, c);
+                sum += c;
+                sumOfSums += sum;
             }
 
             var length = i - start;
@@ -327,7 +332,7 @@ namespace WsusRemediation.Engine.Logs
                 return null;
             }
 
-            return _pool.Get(xml, start, length, hash);
+            return _pool.Get(xml, start, length, Hash(sum, sumOfSums));
         }
 
         private bool ReadEndTag()
@@ -382,11 +387,12 @@ namespace WsusRemediation.Engine.Logs
             var xml = _xml;
             var whitespaceOnly = true;
             var plain = true;
-            var hash = StringPool.HashSeed;
+            uint sum = 0, sumOfSums = 0;
             for (var i = _pos; i < end; i++)
             {
                 var c = xml[i];
-                hash = StringPool.HashStep(hash, c);
+                sum += c;
+                sumOfSums += sum;
                 if (c == ' ' || c == '\n' || c == '\t')
                 {
                     continue;
@@ -412,7 +418,7 @@ namespace WsusRemediation.Engine.Logs
             string value;
             if (plain)
             {
-                value = _pool.Get(xml, _pos, end - _pos, hash);
+                value = _pool.Get(xml, _pos, end - _pos, Hash(sum, sumOfSums));
             }
             else
             {
@@ -463,11 +469,12 @@ namespace WsusRemediation.Engine.Logs
         {
             var xml = _xml;
             var plain = true;
-            var hash = StringPool.HashSeed;
+            uint sum = 0, sumOfSums = 0;
             for (var i = start; i < end; i++)
             {
                 var c = xml[i];
-                hash = StringPool.HashStep(hash, c);
+                sum += c;
+                sumOfSums += sum;
                 if (c == '<' || IsRefusedChar(c))
                 {
                     return null;
@@ -481,7 +488,7 @@ namespace WsusRemediation.Engine.Logs
 
             if (plain)
             {
-                return _pool.Get(xml, start, end - start, hash);
+                return _pool.Get(xml, start, end - start, Hash(sum, sumOfSums));
             }
 
             // Attribute-value normalisation: each literal line end (CRLF counts once) or tab becomes a space;

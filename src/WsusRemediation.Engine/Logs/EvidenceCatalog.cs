@@ -194,6 +194,8 @@ namespace WsusRemediation.Engine.Logs
             [5186] = "A worker process with process id of '%1' serving application pool '%2' was shutdown due to inactivity. Application Pool timeout configuration was set to %3 minutes.",
         };
 
+        private static readonly Dictionary<int, string[]> TemplatePieces = CutTemplates();
+
         private static readonly NeedleMatcher CauseMatcher = new NeedleMatcher(Array.ConvertAll(Causes, c => c.Pattern));
 
         private static readonly IReadOnlyList<EvidenceSignature> AllSignatures = Concat(MecmLines, Causes, WsusEvents, HttpErrReasons, Events);
@@ -341,6 +343,11 @@ namespace WsusRemediation.Engine.Logs
             }
 
             // Items the record does not carry stay visible as %n rather than vanishing from the sentence.
+            if (TemplatePieces.TryGetValue(eventId, out var pieces) && !AnyPercent(data))
+            {
+                return Render(pieces, data);
+            }
+
             var result = template;
             for (var n = data.Count; n >= 1; n--)
             {
@@ -348,6 +355,74 @@ namespace WsusRemediation.Engine.Logs
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// Cuts a template at its markers: literal text at even indexes, the marker ("%1") at odd ones. Only
+        /// templates whose every '%' is one digit 1-9 followed by a non-digit are cut (all of the WAS ones):
+        /// for those, and items without a '%', filling the markers in one pass gives exactly what replacing
+        /// %n, then %n-1, ... down to %1 gives, without a new string per item.
+        /// </summary>
+        private static Dictionary<int, string[]> CutTemplates()
+        {
+            var cut = new Dictionary<int, string[]>();
+            foreach (var pair in WasTemplates)
+            {
+                var template = pair.Value;
+                var pieces = new List<string>();
+                var literalStart = 0;
+                var usable = true;
+                for (var at = template.IndexOf('%'); at >= 0; at = template.IndexOf('%', at + 1))
+                {
+                    var oneDigit = at + 1 < template.Length && template[at + 1] >= '1' && template[at + 1] <= '9'
+                        && (at + 2 == template.Length || template[at + 2] < '0' || template[at + 2] > '9');
+                    if (!oneDigit)
+                    {
+                        usable = false;
+                        break;
+                    }
+
+                    pieces.Add(template.Substring(literalStart, at - literalStart));
+                    pieces.Add(template.Substring(at, 2));
+                    literalStart = at + 2;
+                }
+
+                if (usable)
+                {
+                    pieces.Add(template.Substring(literalStart));
+                    cut[pair.Key] = pieces.ToArray();
+                }
+            }
+
+            return cut;
+        }
+
+        private static bool AnyPercent(IReadOnlyList<string> data)
+        {
+            for (var i = 0; i < data.Count; i++)
+            {
+                if (data[i] is not null && data[i].IndexOf('%') >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static string Render(string[] pieces, IReadOnlyList<string> data)
+        {
+            var parts = new string[pieces.Length];
+            for (var i = 0; i < pieces.Length; i++)
+            {
+                parts[i] = pieces[i];
+                if (i % 2 == 1 && pieces[i][1] - '1' < data.Count)
+                {
+                    parts[i] = data[pieces[i][1] - '1'];
+                }
+            }
+
+            return string.Concat(parts);
         }
 
         private static EvidenceKind ClassifyMecm(string message, out EvidenceKind cause)
