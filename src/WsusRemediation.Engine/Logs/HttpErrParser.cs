@@ -35,6 +35,9 @@ namespace WsusRemediation.Engine.Logs
         private readonly uint[] _hashes = new uint[64];
         private readonly bool[] _hasPlus = new bool[64];
         private readonly int[] _valueIndex = new int[64];
+        private readonly char[] _lastDate = new char[10];
+        private int _lastDateLength = -1;
+        private long _lastDayTicks;
         private readonly string?[] _describing = new string?[DescribedFields.Length];
         private readonly Description?[] _descriptions = new Description?[8];
         private int _nextDescription;
@@ -150,14 +153,10 @@ namespace WsusRemediation.Engine.Logs
             DateTimeOffset? time = null;
             if (_date >= 0 && _time >= 0)
             {
-                var d = _starts[_date];
-                var dEnd = _ends[_date];
                 var t = _starts[_time];
-                if (!Chars.ReadDigits(buffer, ref d, dEnd, 4, 4, out var year) || !Chars.Expect(buffer, ref d, dEnd, '-')
-                    || !Chars.ReadDigits(buffer, ref d, dEnd, 2, 2, out var month) || !Chars.Expect(buffer, ref d, dEnd, '-')
-                    || !Chars.ReadDigits(buffer, ref d, dEnd, 2, 2, out var day) || d != dEnd
+                if (!TryReadDay(buffer, _starts[_date], _ends[_date], out var dayTicks)
                     || !Chars.ReadClock(buffer, ref t, _ends[_time], out var ticks) || t != _ends[_time]
-                    || (time = Chars.Utc(year, month, day, ticks, 0)) is null)
+                    || (time = Chars.Utc(dayTicks + ticks, 0)) is null)
                 {
                     context.Skip(lineNumber, "HTTPERR line has an unreadable date or time");
                     return;
@@ -212,6 +211,42 @@ namespace WsusRemediation.Engine.Logs
 
         public void Flush(ParseContext context)
         {
+        }
+
+        /// <summary>Reads a <c>yyyy-MM-dd</c> date; a file keeps one date for hours, so the last one is remembered.</summary>
+        private bool TryReadDay(char[] buffer, int start, int end, out long dayTicks)
+        {
+            var length = end - start;
+            if (length == _lastDateLength)
+            {
+                var same = true;
+                for (var i = 0; i < length && same; i++)
+                {
+                    same = buffer[start + i] == _lastDate[i];
+                }
+
+                if (same)
+                {
+                    dayTicks = _lastDayTicks;
+                    return true;
+                }
+            }
+
+            dayTicks = 0;
+            var d = start;
+            if (!Chars.ReadDigits(buffer, ref d, end, 4, 4, out var year) || !Chars.Expect(buffer, ref d, end, '-')
+                || !Chars.ReadDigits(buffer, ref d, end, 2, 2, out var month) || !Chars.Expect(buffer, ref d, end, '-')
+                || !Chars.ReadDigits(buffer, ref d, end, 2, 2, out var day) || d != end
+                || !Chars.DayTicks(year, month, day, out dayTicks))
+            {
+                return false;
+            }
+
+            // A valid date is exactly ten characters.
+            Array.Copy(buffer, start, _lastDate, 0, length);
+            _lastDateLength = length;
+            _lastDayTicks = dayTicks;
+            return true;
         }
 
         private static string Unplus(char[] buffer, int start, int end)

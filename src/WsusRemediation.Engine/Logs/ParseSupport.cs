@@ -273,17 +273,27 @@ namespace WsusRemediation.Engine.Logs
         }
 
         /// <summary>Builds a UTC time; null when the date does not exist (a damaged record).</summary>
-        public static DateTimeOffset? Utc(int year, int month, int day, long ticksOfDay, int biasMinutes)
+        public static DateTimeOffset? Utc(int year, int month, int day, long ticksOfDay, int biasMinutes) =>
+            DayTicks(year, month, day, out var dayTicks) ? Utc(dayTicks + ticksOfDay, biasMinutes) : null;
+
+        /// <summary>The ticks of a day's midnight; false when the date does not exist.</summary>
+        public static bool DayTicks(int year, int month, int day, out long ticks)
         {
+            ticks = 0;
             if (year < 1601 || year > 9999 || month < 1 || month > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
             {
-                return null;
+                return false;
             }
 
-            var local = new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Unspecified).Ticks + ticksOfDay;
+            ticks = new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Unspecified).Ticks;
+            return true;
+        }
 
+        /// <summary>Builds a UTC time from local ticks; null when it falls outside what DateTime holds.</summary>
+        public static DateTimeOffset? Utc(long localTicks, int biasMinutes)
+        {
             // The MECM bias is the Windows time-zone bias: UTC = local time + bias minutes.
-            var utc = local + (biasMinutes * TimeSpan.TicksPerMinute);
+            var utc = localTicks + (biasMinutes * TimeSpan.TicksPerMinute);
             if (utc < DateTime.MinValue.Ticks || utc > DateTime.MaxValue.Ticks)
             {
                 return null;
