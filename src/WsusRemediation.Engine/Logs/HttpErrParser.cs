@@ -35,6 +35,8 @@ namespace WsusRemediation.Engine.Logs
         private readonly uint[] _hashes = new uint[64];
         private readonly bool[] _hasPlus = new bool[64];
         private readonly int[] _valueIndex = new int[64];
+        private readonly string?[] _previousValues = new string?[64];
+        private readonly uint[] _previousHashes = new uint[64];
         private readonly char[] _lastDate = new char[10];
         private int _lastDateLength = -1;
         private long _lastDayTicks;
@@ -180,11 +182,28 @@ namespace WsusRemediation.Engine.Logs
 
                 presentMask |= 1UL << f;
                 _valueIndex[f] = present;
-                // The URI is kept as written ('+' included). The client's ephemeral port never repeats: pooling it
-                // would only evict values that do.
-                values[present++] = f == _clientPort ? new string(buffer, s, e - s)
-                    : _hasPlus[f] && f != _uri ? Unplus(buffer, s, e)
-                    : pool.Get(buffer, s, e - s, _hashes[f]);
+
+                // '+' stands for a space in every field but the URI, which is kept as written.
+                if (_hasPlus[f] && f != _uri)
+                {
+                    values[present++] = Unplus(buffer, s, e);
+                    continue;
+                }
+
+                // Most columns repeat the line before (date, server, method, URI, queue): checked first, with the
+                // hash ruling out most changes before any character is compared, then the pool.
+                var previous = _previousValues[f];
+                if (previous is not null && _previousHashes[f] == _hashes[f] && previous.Length == e - s && SameText(previous, buffer, s))
+                {
+                    values[present++] = previous;
+                    continue;
+                }
+
+                // The client's ephemeral port never repeats: pooling it would only evict values that do.
+                var value = f == _clientPort ? new string(buffer, s, e - s) : pool.Get(buffer, s, e - s, _hashes[f]);
+                values[present++] = value;
+                _previousValues[f] = value;
+                _previousHashes[f] = _hashes[f];
             }
 
             var fields = new LogFields(KeysFor(presentMask, fieldCount, present), values, present);
@@ -246,6 +265,19 @@ namespace WsusRemediation.Engine.Logs
             Array.Copy(buffer, start, _lastDate, 0, length);
             _lastDateLength = length;
             _lastDayTicks = dayTicks;
+            return true;
+        }
+
+        private static bool SameText(string text, char[] buffer, int start)
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (text[i] != buffer[start + i])
+                {
+                    return false;
+                }
+            }
+
             return true;
         }
 
@@ -449,6 +481,7 @@ namespace WsusRemediation.Engine.Logs
             _date = names.IndexOf("date");
             _time = names.IndexOf("time");
             _uri = names.IndexOf("cs-uri");
+            Array.Clear(_previousValues, 0, _previousValues.Length);
             _clientPort = names.IndexOf("c-port");
             _keysCount = 0;
             _queueAt = Candidates("s-queuename");

@@ -139,4 +139,14 @@ public class HttpErrLogTests
         Assert.All(entries, e => Assert.Equal("GET /Content/a+b.cab 503 Queue Full Wsus Pool", e.Message));
         Assert.Equal("2", entries[1].GetField("c-port"));
     }
+
+    [Fact]
+    public void A_column_that_was_the_uri_decodes_plus_after_a_new_fields_line()
+    {
+        var text = "#Fields: date time cs-uri\n2026-11-10 10:00:00 /a+b\n#Fields: date time s-reason\n2026-11-10 10:00:01 /a+b\n";
+        var entries = EvidenceReader.ReadText(new StringReader(text), "h.log", LogFormat.HttpErr).ToList();
+
+        Assert.Equal("/a+b", entries[0].GetField("cs-uri"));
+        Assert.Equal("/a b", entries[1].GetField("s-reason"));
+    }
 }
