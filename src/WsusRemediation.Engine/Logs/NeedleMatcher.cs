@@ -10,9 +10,14 @@ namespace WsusRemediation.Engine.Logs
     /// </summary>
     internal sealed class NeedleMatcher
     {
+        private const int BucketCount = 256;
+
         private readonly string[] _needles;
         private readonly ulong[] _bigrams = new ulong[1024];
-        private readonly Dictionary<int, int[]> _byBigram = new Dictionary<int, int[]>();
+        // Candidates by the low bits of the bigram key: an array index instead of a dictionary lookup at every
+        // position whose bigram passes the bitmap. A bucket may hold needles of other bigrams; the full
+        // comparison that follows sorts them out, and a needle found at a position always has that position's bigram.
+        private readonly int[][] _byBucket = new int[BucketCount][];
         private readonly int _shortest;
 
         public NeedleMatcher(IReadOnlyList<string> needles)
@@ -40,9 +45,15 @@ namespace WsusRemediation.Engine.Logs
                 list.Add(i);
             }
 
+            var buckets = new List<int>[BucketCount];
             foreach (var pair in lists)
             {
-                _byBigram[pair.Key] = pair.Value.ToArray();
+                (buckets[pair.Key & (BucketCount - 1)] ??= new List<int>()).AddRange(pair.Value);
+            }
+
+            for (var b = 0; b < BucketCount; b++)
+            {
+                _byBucket[b] = buckets[b]?.ToArray() ?? Array.Empty<int>();
             }
         }
 
@@ -59,9 +70,9 @@ namespace WsusRemediation.Engine.Logs
                     continue;
                 }
 
-                foreach (var candidate in _byBigram.TryGetValue(key, out var list) ? list : Array.Empty<int>())
+                foreach (var candidate in _byBucket[key & (BucketCount - 1)])
                 {
-                    if (candidate < best && i + _needles[candidate].Length <= text.Length && string.CompareOrdinal(text, i, _needles[candidate], 0, _needles[candidate].Length) == 0)
+                    if (candidate < best && IsAt(text, i, _needles[candidate]))
                     {
                         best = candidate;
                     }
@@ -77,5 +88,23 @@ namespace WsusRemediation.Engine.Logs
         }
 
         private static int Key(char a, char b) => ((a * 31) ^ b) & 0xFFFF;
+
+        private static bool IsAt(string text, int at, string needle)
+        {
+            if (at + needle.Length > text.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < needle.Length; i++)
+            {
+                if (text[at + i] != needle[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 }
