@@ -16,13 +16,15 @@ namespace WsusRemediation.Engine.Logs
                 return length == 0 ? string.Empty : new string(buffer, start, length);
             }
 
-            var hash = 2166136261;
+            // Two running sums (Fletcher style): additions, unlike a multiply per character, do not wait on each other.
+            uint sum = 0, sumOfSums = 0;
             for (var i = 0; i < length; i++)
             {
-                hash = unchecked((hash ^ buffer[start + i]) * 16777619);
+                sum += buffer[start + i];
+                sumOfSums += sum;
             }
 
-            return Get(buffer, start, length, hash);
+            return Get(buffer, start, length, (sumOfSums * 31) + sum);
         }
 
         /// <summary>
