@@ -138,6 +138,7 @@ namespace WsusRemediation.Engine.Logs
             private int _bomLength;
             private long _position;
             private long _lineBase;
+            private bool _vanished;
 
             public FollowedFile(string path, LogReadSummary summary)
             {
@@ -151,14 +152,15 @@ namespace WsusRemediation.Engine.Logs
             public IEnumerable<LogEntry> ReadAppended()
             {
                 Grew = false;
-                if (!File.Exists(_path))
+                var opened = TryOpen();
+                if (opened is null)
                 {
                     yield break;
                 }
 
-                using var stream = LogFileOpener.OpenShared(_path);
+                using var stream = opened;
                 var length = stream.Length;
-                if (length < _position)
+                if (length < _position || _vanished)
                 {
                     // Rolled over or truncated: what was being assembled is complete; start again on the new file.
                     foreach (var entry in Flush())
@@ -170,6 +172,7 @@ namespace WsusRemediation.Engine.Logs
                     _lineBase = 0;
                     _parser = null;
                     _encoding = null;
+                    _vanished = false;
                 }
 
                 if (_encoding is null)
@@ -232,6 +235,37 @@ namespace WsusRemediation.Engine.Logs
 
                 _lineBase += lines.LineNumber;
                 _position = end;
+            }
+
+            /// <summary>
+            /// Opens the file, or returns null when it is missing or briefly locked: MECM renames a full
+            /// log to .lo_ and creates a new one, and the next poll simply tries again.
+            /// </summary>
+            private Stream? TryOpen()
+            {
+                try
+                {
+                    if (File.Exists(_path))
+                    {
+                        return LogFileOpener.OpenShared(_path);
+                    }
+                }
+                catch (FileNotFoundException)
+                {
+                }
+                catch (DirectoryNotFoundException)
+                {
+                }
+                catch (IOException)
+                {
+                    // A sharing violation while the log is being rolled over or rewritten.
+                    return null;
+                }
+
+                // Gone: whatever appears under this name next is a new file, read from its start even
+                // if it is already as long as the old one was.
+                _vanished = true;
+                return null;
             }
 
             /// <summary>

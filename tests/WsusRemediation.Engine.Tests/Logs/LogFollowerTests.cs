@@ -56,6 +56,31 @@ public class LogFollowerTests
     }
 
     [Fact]
+    public void A_log_locked_or_missing_for_a_moment_is_tried_again_at_the_next_poll()
+    {
+        using var temp = LogFixtures.Temp();
+        var path = temp.File("wsyncmgr.log");
+        File.WriteAllText(path, Line(1, 1) + "\r\n");
+        var clock = new VirtualClock();
+        FileStream? held = null;
+        clock.Schedule(TimeSpan.FromSeconds(1.5), () => held = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None));
+        clock.Schedule(TimeSpan.FromSeconds(2.5), () =>
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(Line(2, 2) + "\r\n");
+            held!.Write(bytes, 0, bytes.Length);
+            held.Dispose();
+            File.Move(path, temp.File("wsyncmgr.lo_"));
+        });
+        clock.Schedule(TimeSpan.FromSeconds(4.5), () => File.WriteAllText(path, Line(3, 3) + "\r\n"));
+
+        var messages = LogFollower.Follow(new[] { path }, null, 0, clock, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(6), CancellationToken.None)
+            .Select(e => e.Message).ToList();
+
+        // Line 2 went into the rolled-over file while the log was locked and then missing; the follow goes on.
+        Assert.Equal(new[] { "line 1", "line 3" }, messages);
+    }
+
+    [Fact]
     public void Multiline_record_is_completed_on_a_quiet_poll()
     {
         using var temp = LogFixtures.Temp();
