@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using WsusRemediation.Common;
 using WsusRemediation.Engine.Common;
-using WsusRemediation.Engine.Iis;
+using WsusRemediation.Engine.PoolTuning;
 using WsusRemediation.Engine.Services;
 using WsusRemediation.Engine.Windows;
 
@@ -20,10 +20,10 @@ namespace WsusRemediation.Commands
         [Alias("CN", "PSComputerName")]
         public string[]? ComputerName { get; set; }
 
-        /// <summary>The application pool to show; an empty string leaves the pool out.</summary>
+        /// <summary>The application pool to show; an empty string leaves the pool out. Default: the pool serving WSUS, else WsusPool.</summary>
         [Parameter]
         [AllowEmptyString]
-        public string PoolName { get; set; } = AppPoolRestarter.DefaultPoolName;
+        public string? PoolName { get; set; }
 
         /// <inheritdoc />
         protected override void ProcessRecord()
@@ -34,7 +34,8 @@ namespace WsusRemediation.Commands
                 try
                 {
                     WriteVerbose($"Reading the services on {ServiceErrors.DisplayComputer(computer)}.");
-                    WriteObject(inspector.Inspect(computer, PoolName), enumerateCollection: true);
+                    var pool = PoolName ?? new PoolTuningService(PhysicalFileStore.Instance, SystemClock.Instance).DiscoverWsusPoolName(computer, WriteVerbose);
+                    WriteObject(inspector.Inspect(computer, pool), enumerateCollection: true);
                 }
                 catch (WsusRemediationException ex) when (ServiceCmdletSupport.IsCommandWide(ex))
                 {
