@@ -20,6 +20,7 @@ namespace WsusRemediation.Commands
     {
         private const string LiveSet = "Live";
         private const string LogSet = "Log";
+        private const int ProgressId = 6;
 
         private readonly List<string> _logPaths = new List<string>();
 
@@ -94,7 +95,8 @@ namespace WsusRemediation.Commands
                 {
                     var service = SyncSources.Live(computer, SystemClock.Instance, MyInvocation.BoundParameters.ContainsKey(nameof(WsusPort)) ? WsusPort : (int?)null, UseSsl);
                     WriteVerbose($"Reading the synchronization status of '{computer ?? System.Environment.MachineName}' from {Source}.");
-                    WriteObject(service.Read(Source, computer, CancellationToken, WriteVerbose));
+                    var target = computer ?? System.Environment.MachineName;
+                    WriteObject(WithProgress(ProgressId, "Reading the synchronization status", $"{target}: {Source}", () => service.Read(Source, computer, CancellationToken, WriteVerbose)));
                 }
                 catch (WsusRemediationException ex)
                 {

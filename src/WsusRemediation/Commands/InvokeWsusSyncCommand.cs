@@ -85,7 +85,7 @@ namespace WsusRemediation.Commands
             try
             {
                 var service = SyncSources.Live(ComputerName, SystemClock.Instance, MyInvocation.BoundParameters.ContainsKey(nameof(WsusPort)) ? WsusPort : (int?)null, UseSsl);
-                var trigger = service.Start(source, FullSync, ComputerName, CancellationToken, WriteVerbose);
+                var trigger = WithProgress(ProgressId, $"Synchronization on {target}", $"Requesting a {kind}", () => service.Start(source, FullSync, ComputerName, CancellationToken, WriteVerbose));
                 WriteVerbose(trigger.Method == SyncTriggerMethod.InboxFile
                     ? $"Requested a {kind} on '{target}' with '{trigger.InboxFile}'."
                     : $"Requested a {kind} on '{target}' with {trigger.Method}.");
@@ -113,7 +113,7 @@ namespace WsusRemediation.Commands
                 }
                 else if (PassThru)
                 {
-                    WriteObject(service.Read(readSource, ComputerName, CancellationToken, WriteVerbose));
+                    WriteObject(WithProgress(ProgressId, $"Synchronization on {target}", "Reading the status", () => service.Read(readSource, ComputerName, CancellationToken, WriteVerbose)));
                 }
             }
             catch (WsusRemediationException ex)

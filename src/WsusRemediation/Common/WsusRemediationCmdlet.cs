@@ -90,6 +90,28 @@ namespace WsusRemediation.Common
             WriteProgress(record);
         }
 
+        /// <summary>
+        /// Runs a call that can take seconds (a child powershell.exe, a remote query) under a progress
+        /// bar, and completes the bar whatever happens.
+        /// </summary>
+        protected T WithProgress<T>(int activityId, string activity, string status, Func<T> work)
+        {
+            if (work is null)
+            {
+                throw new ArgumentNullException(nameof(work));
+            }
+
+            WriteProgress(new ProgressRecord(activityId, activity, status));
+            try
+            {
+                return work();
+            }
+            finally
+            {
+                WriteProgress(new ProgressRecord(activityId, activity, status) { RecordType = ProgressRecordType.Completed });
+            }
+        }
+
         /// <summary>The engine's error kinds carry the names of PowerShell's categories.</summary>
         internal static ErrorCategory ToCategory(EngineErrorKind kind) =>
             Enum.TryParse(kind.ToString(), out ErrorCategory category) ? category : ErrorCategory.NotSpecified;
