@@ -283,10 +283,12 @@ namespace WsusRemediation.Engine.Sync
                     RecommendedAction = @"Collect wsyncmgr.log from the site server's Logs folder and SoftwareDistribution.log from '%ProgramFiles%\Update Services\LogFiles'.",
                 };
             }
+
+            Paths = EvidenceReader.OrderForReading(_files);
         }
 
-        /// <inheritdoc />
-        public IReadOnlyList<string> Paths => _files;
+        /// <summary>The files read, in reading order: each <c>.lo_</c> right before its <c>.log</c>, also when only the <c>.log</c> was named.</summary>
+        public IReadOnlyList<string> Paths { get; }
 
         /// <summary>True for the file names this parser reads.</summary>
         public static bool IsSyncLogName(string path)
@@ -302,7 +304,7 @@ namespace WsusRemediation.Engine.Sync
         {
             var events = new List<SyncLogEvent>();
             var read = 0;
-            foreach (var entry in EvidenceReader.Read(_files))
+            foreach (var entry in EvidenceReader.Read(Paths))
             {
                 if ((++read & 1023) == 0)
                 {

@@ -208,7 +208,7 @@ namespace WsusRemediation.Engine.Sync
             return points.OrderByDescending(p => p.LastSyncStateTime ?? DateTime.MinValue).First();
         }
 
-        internal static SyncObservation FromEvidence(IReadOnlyList<SyncLogEvent> events, int historyCount = DefaultHistoryCount)
+        internal static SyncObservation FromEvidence(IReadOnlyList<SyncLogEvent> events)
         {
             var mecm = SyncLogRuns.Build(events.Where(e => e.Log == SyncLogKind.Wsyncmgr));
             var wsus = SyncLogRuns.Build(events.Where(e => e.Log == SyncLogKind.SoftwareDistribution));
@@ -220,7 +220,10 @@ namespace WsusRemediation.Engine.Sync
             var open = mecm.Concat(wsus).Where(r => !r.IsFinished).OrderByDescending(r => r.LastEventTime).FirstOrDefault();
             var newestEnd = finished.Count > 0 ? finished[0].EndTime ?? finished[0].StartTime : null;
             var running = open is not null && (newestEnd is null || open.LastEventTime > newestEnd);
-            var history = finished.Take(historyCount).ToList();
+
+            // Every finished run is kept: Merge counts the streak and finds the last success on all of
+            // them before it cuts the history to historyCount (a long streak hides the last success).
+            var history = finished;
             return new SyncObservation
             {
                 Source = SyncSource.Log,
@@ -309,7 +312,9 @@ namespace WsusRemediation.Engine.Sync
                 history = MergeHistories(history, next.History, refineFailedToCancelled: true);
             }
 
-            history = history.OrderByDescending(e => e.EndTime ?? e.StartTime ?? DateTime.MinValue).Take(historyCount).ToList();
+            // The streak, the last success and the verdict are judged on everything known; only the shown history is cut.
+            var known = history.OrderByDescending(e => e.EndTime ?? e.StartTime ?? DateTime.MinValue).ToList();
+            history = known.Take(historyCount).ToList();
 
             var runningSources = observations.Where(o => o.State == SyncState.Running).ToList();
             var running = runningSources.Count > 0;
@@ -324,15 +329,15 @@ namespace WsusRemediation.Engine.Sync
             var last = history.FirstOrDefault();
             var lastResult = last?.Result
                 ?? (observations.Any(o => o.LastResult == SyncResult.NeverRun) ? SyncResult.NeverRun : SyncResult.Unknown);
-            var lastSuccess = observations.Select(o => o.LastSuccessTime).Concat(new[] { LatestSuccess(history) }).Where(t => t.HasValue).DefaultIfEmpty(null).Max();
-            var streak = CountCancelledOrFailedStreak(history);
+            var lastSuccess = observations.Select(o => o.LastSuccessTime).Concat(new[] { LatestSuccess(known) }).Where(t => t.HasValue).DefaultIfEmpty(null).Max();
+            var streak = CountCancelledOrFailedStreak(known);
             var sources = observations.Select(o => o.Source).Distinct().ToList();
 
             var computer = !string.IsNullOrEmpty(computerName) ? computerName! : observations.Select(o => o.ComputerName).FirstOrDefault(n => !string.IsNullOrEmpty(n)) ?? string.Empty;
             var lastStart = running ? runningSources.Select(o => o.LastStartTime).Where(t => t.HasValue).DefaultIfEmpty(null).Max() ?? last?.StartTime : last?.StartTime;
 
             // The verdict is judged on the finished status, so the status is built once to judge and once to return.
-            WsusSyncStatus Build(SyncHealth health, string reason) => new WsusSyncStatus
+            WsusSyncStatus Build(IReadOnlyList<SyncHistoryEntry> shown, SyncHealth health, string reason) => new WsusSyncStatus
             {
                 ComputerName = computer,
                 Source = primary.Source,
@@ -348,7 +353,7 @@ namespace WsusRemediation.Engine.Sync
                 LastError = last?.Error,
                 ErrorText = last?.ErrorText,
                 LastSuccessTime = lastSuccess,
-                History = history,
+                History = shown,
                 CancelledOrFailedStreak = streak,
                 ConfigMgrUpdateCount = configMgr?.UpdateCount,
                 ConfigMgrSyncState = configMgr?.ConfigMgrSyncState,
@@ -360,8 +365,8 @@ namespace WsusRemediation.Engine.Sync
                 HealthReason = reason,
             };
 
-            var (verdict, why) = Judge(Build(SyncHealth.Healthy, string.Empty), now);
-            return Build(verdict, why);
+            var (verdict, why) = Judge(Build(known, SyncHealth.Healthy, string.Empty), now);
+            return Build(history, verdict, why);
         }
 
         /// <summary>

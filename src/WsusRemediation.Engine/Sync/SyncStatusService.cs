@@ -48,7 +48,7 @@ namespace WsusRemediation.Engine.Sync
                     var evidence = _evidence ?? throw new WsusRemediationException("SyncLogNotFound", EngineErrorKind.InvalidArgument, "No log files were given to read.");
                     var events = evidence.ReadEvents(cancellationToken);
                     verbose?.Invoke($"Read {events.Count} synchronization lines from {string.Join(", ", evidence.Paths)}.");
-                    return SyncReasoning.Merge(computerName, new[] { SyncReasoning.FromEvidence(events, HistoryCount) }, now, evidence.Paths, HistoryCount);
+                    return SyncReasoning.Merge(computerName, new[] { SyncReasoning.FromEvidence(events) }, now, evidence.Paths, HistoryCount);
                 case SyncSource.Wsus:
                     return SyncReasoning.Merge(computerName, new[] { ReadWsus(cancellationToken) }, now, null, HistoryCount);
                 case SyncSource.ConfigMgr:
