@@ -247,6 +247,12 @@ public sealed class EvidenceFolderTests
             Assert.Equal(group.Skip(group.Count() - 3).Select(e => (e.File, e.Line)), tail.Where(e => EvidenceReader.RolloverGroup(e.File) == group.Key).Select(e => (e.File, e.Line)));
         }
 
+        // A .log and its .lo_ are one log: a tail longer than wsyncmgr.log reaches back into wsyncmgr.lo_, in order.
+        var logLines = File.ReadAllLines(Path.Combine(Folder(GuideCase), "wsyncmgr.log")).Length;
+        var longTail = SyncLog(GuideCase, tail: logLines + 10).Where(e => EvidenceReader.RolloverGroup(e.File) == "wsyncmgr").ToList();
+        Assert.Equal(logLines + 10, longTail.Count);
+        Assert.Equal(Enumerable.Repeat("wsyncmgr.lo_", 10).Concat(Enumerable.Repeat("wsyncmgr.log", logLines)), longTail.Select(Name));
+
         // -Kind then -Tail: the last 503 of each log.
         var last503 = SyncLog(GuideCase, new LogFilter { Kind = new[] { EvidenceKind.WsusApi503 } }, tail: 1);
         Assert.Equal(new[] { "WCM.log", "WSUSCtrl.log", "wsyncmgr.log" }, last503.Select(Name).OrderBy(n => n, StringComparer.Ordinal));
