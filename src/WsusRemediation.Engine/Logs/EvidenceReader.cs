@@ -128,7 +128,7 @@ namespace WsusRemediation.Engine.Logs
 
         /// <summary>
         /// Turns a path into files: a file as is, a folder into its <c>*.log</c>, <c>*.lo_</c> and <c>*.xml</c>
-        /// files, a wildcard into its matches. Throws <c>LogFileNotFound</c> when nothing is there.
+        /// files (not its subfolders'), a wildcard into its matches. Throws <c>LogFileNotFound</c> when nothing is there.
         /// </summary>
         public static IReadOnlyList<string> ExpandPath(string path)
         {
@@ -144,10 +144,21 @@ namespace WsusRemediation.Engine.Logs
 
             if (Directory.Exists(path))
             {
-                return Directory.EnumerateFiles(path)
+                var logs = Directory.EnumerateFiles(path)
                     .Where(f => f.EndsWith(".log", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".lo_", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".xml", StringComparison.OrdinalIgnoreCase))
                     .Select(Path.GetFullPath)
                     .ToList();
+
+                // Evidence is often collected one subfolder per server: an empty answer would look like "no problem found".
+                if (logs.Count == 0)
+                {
+                    throw new WsusRemediationException("LogFileNotFound", EngineErrorKind.ObjectNotFound, $"The folder '{path}' holds no .log, .lo_ or .xml file (its subfolders are not searched).", path)
+                    {
+                        RecommendedAction = "Name the subfolders that hold the logs, or the log files themselves.",
+                    };
+                }
+
+                return logs;
             }
 
             var folder = Path.GetDirectoryName(path);

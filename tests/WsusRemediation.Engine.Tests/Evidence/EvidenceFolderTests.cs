@@ -211,6 +211,31 @@ public sealed class EvidenceFolderTests
     }
 
     [Fact]
+    public void Evidence_kept_one_subfolder_per_server_is_found_by_the_status_and_named_by_the_log_reader()
+    {
+        using var temp = new TempFolder();
+        foreach (var (server, names) in new[] { ("CM01", new[] { "wsyncmgr.lo_", "wsyncmgr.log", "WCM.log" }), ("WSUS01", new[] { "SoftwareDistribution.log", "httperr2.log", "events.xml" }) })
+        {
+            Directory.CreateDirectory(Path.Combine(temp.Path, server));
+            foreach (var name in names)
+            {
+                File.Copy(Path.Combine(Folder(GuideCase), name), Path.Combine(temp.Path, server, name));
+            }
+        }
+
+        // Get-WsusSyncStatus -LogPath searches subfolders.
+        var status = SyncSources.Offline(new[] { temp.Path }, new VirtualClock(CollectedAt)).Read(SyncSource.Log, null, CancellationToken.None);
+        Assert.Equal(3, status.LogFiles.Count);
+        Assert.Equal(25, status.CancelledOrFailedStreak);
+
+        // Get-WsusSyncLog -Path reads the folder named, not its subfolders: it says so instead of returning nothing.
+        var ex = Assert.Throws<WsusRemediationException>(() => EvidenceReader.ExpandPath(temp.Path));
+        Assert.Equal("LogFileNotFound", ex.ErrorId);
+        Assert.Contains("subfolders", ex.RecommendedAction);
+        Assert.Equal(3, EvidenceReader.ExpandPath(Path.Combine(temp.Path, "WSUS01")).Count);
+    }
+
+    [Fact]
     public void Kind_filter_returns_each_kind_from_its_own_log()
     {
         var appOffline = SyncLog(GuideCase, new LogFilter { Kind = new[] { EvidenceKind.AppOffline } });
