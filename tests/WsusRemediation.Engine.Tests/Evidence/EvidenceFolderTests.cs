@@ -257,6 +257,20 @@ public sealed class EvidenceFolderTests
     }
 
     [Fact]
+    public void Severity_filter_cannot_see_the_simple_format_whose_lines_carry_none()
+    {
+        // wsyncmgr.log, WCM.log and WSUSCtrl.log on a site server have no type field: -Severity Error
+        // returns HTTPERR, the events and SoftwareDistribution.log, and -Kind finds MECM's failures.
+        var errors = SyncLog(GuideCase, new LogFilter { Severity = new[] { LogSeverity.Error } });
+        Assert.DoesNotContain(errors, e => e.Format == LogFormat.SmsSimple);
+        Assert.Contains(errors, e => Name(e) == "events.xml");
+
+        var failed = SyncLog(GuideCase, new LogFilter { Kind = new[] { EvidenceKind.SyncFailed } });
+        Assert.All(failed.Where(e => e.Format == LogFormat.SmsSimple), e => Assert.Equal(LogSeverity.None, e.Severity));
+        Assert.Equal(27, failed.Count(e => e.Format == LogFormat.SmsSimple));
+    }
+
+    [Fact]
     public void Since_and_tail_filters_cut_per_log()
     {
         var since = new DateTimeOffset(2026, 11, 13, 0, 0, 0, TimeSpan.Zero);
