@@ -255,12 +255,22 @@ namespace WsusRemediation.Engine.Sync
                 if (same is null)
                 {
                     merged.Add(entry);
+                    continue;
                 }
-                else if (refineFailedToCancelled && entry.StartTime is not null && same.StartTime is not null && entry.StartTime < same.StartTime)
+
+                // WSUS records every start MECM asks for as manual (event 382); only MECM's side knows
+                // whether the schedule or a person asked, so its answer wins when it has one.
+                var startedManually = entry.StartedManually ?? same.StartedManually;
+                if (refineFailedToCancelled && entry.StartTime is not null && same.StartTime is not null && entry.StartTime < same.StartTime)
                 {
                     // The MECM run began before WSUS's sync; keep its wider window and WSUS's result.
                     merged.Remove(same);
-                    merged.Add(new SyncHistoryEntry(entry.StartTime, Latest(entry.EndTime, same.EndTime), same.Result, same.Error ?? entry.Error, same.ErrorText ?? entry.ErrorText, same.StartedManually ?? entry.StartedManually));
+                    merged.Add(new SyncHistoryEntry(entry.StartTime, Latest(entry.EndTime, same.EndTime), same.Result, same.Error ?? entry.Error, same.ErrorText ?? entry.ErrorText, startedManually));
+                }
+                else if (startedManually != same.StartedManually)
+                {
+                    merged.Remove(same);
+                    merged.Add(new SyncHistoryEntry(same.StartTime, same.EndTime, same.Result, same.Error, same.ErrorText, startedManually));
                 }
             }
 

@@ -108,10 +108,9 @@ public sealed class EvidenceFolderTests
         Assert.Equal(SyncResult.Succeeded, split.Result);
         Assert.InRange(split.Duration!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(6));
 
-        // WSUS's view wins the merge: it logs every start MECM asks for as manual (382), so a run that
-        // wsyncmgr.log calls "Performing sync on regular schedule" shows StartedManually = true.
+        // WSUS logs every start MECM asks for as manual (382); wsyncmgr.log knows it was the schedule.
         var scheduled = history.Single(e => e.StartTime == Utc(11, 1, 14, 0, 1, 31));
-        Assert.Equal(true, scheduled.StartedManually);
+        Assert.Equal(false, scheduled.StartedManually);
 
         // WSUS cancelled what MECM calls failed: the streak begins with three Cancelled runs.
         Assert.Equal(
