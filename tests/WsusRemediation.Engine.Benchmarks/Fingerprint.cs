@@ -5,6 +5,7 @@ using System.IO;
 using System.Security.Cryptography;
 using System.Text;
 using WsusRemediation.Engine.Logs;
+using WsusRemediation.Tests.Shared;
 
 /// <summary>
 /// Prints one fingerprint (entry count, skip count, SHA-256 of every entry's and skip's content) per input:
@@ -45,26 +46,7 @@ internal static class Fingerprint
             var random = new Random(20261122);
             for (var round = 0; round < 300; round++)
             {
-                var text = new StringBuilder(round % 2 == 0 ? original : utf8);
-                for (var edits = random.Next(1, 5); edits > 0 && text.Length > 2; edits--)
-                {
-                    var at = random.Next(text.Length);
-                    var length = Math.Min(text.Length - at, random.Next(1, 40));
-                    switch (random.Next(4))
-                    {
-                        case 0:
-                            text.Remove(at, length);
-                            break;
-                        case 1:
-                            text.Insert(random.Next(text.Length), text.ToString(at, length));
-                            break;
-                        default:
-                            text.Insert(at, Noise[random.Next(Noise.Length)]);
-                            break;
-                    }
-                }
-
-                var damaged = text.ToString();
+                var damaged = TextMutator.Mutate(round % 2 == 0 ? original : utf8, random, Noise, maxEdits: 4, maxRun: 39);
                 Print($"{name}#{round}", summary => EvidenceReader.ReadText(new StringReader(damaged), name, format, summary));
             }
         }

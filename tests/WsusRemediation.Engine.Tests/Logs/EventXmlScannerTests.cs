@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Text;
 using System.Xml;
 using WsusRemediation.Engine.Logs;
+using WsusRemediation.Tests.Shared;
 using Xunit;
 
 namespace WsusRemediation.Engine.Tests.Logs;
@@ -42,21 +42,7 @@ public class EventXmlScannerTests
         {
             for (var round = 0; round < 300; round++)
             {
-                var text = new StringBuilder(original);
-                for (var edits = random.Next(1, 3); edits > 0 && text.Length > 2; edits--)
-                {
-                    var at = random.Next(text.Length);
-                    if (random.Next(3) == 0)
-                    {
-                        text.Remove(at, Math.Min(text.Length - at, random.Next(1, 12)));
-                    }
-                    else
-                    {
-                        text.Insert(at, Noise[random.Next(Noise.Length)]);
-                    }
-                }
-
-                var xml = text.ToString();
+                var xml = TextMutator.Mutate(original, random, Noise, maxEdits: 2, maxRun: 11, copyRuns: false);
                 var scanner = new EventXmlScanner(new StringPool());
                 scanner.Reset(xml);
                 var fast = Nodes(scanner);

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using WsusRemediation.Engine.Logs;
+using WsusRemediation.Tests.Shared;
 using Xunit;
 
 namespace WsusRemediation.Engine.Tests.Logs;
@@ -13,7 +14,7 @@ namespace WsusRemediation.Engine.Tests.Logs;
 /// </summary>
 public class MutationTests
 {
-    private const string Noise = "<>\"=]![$~\0\r\n\t-+:.0123456789";
+    private static readonly string[] Noise = TextMutator.Tokens("<>\"=]![$~\0\r\n\t-+:.0123456789");
 
     public static TheoryData<string, LogFormat> Files() => new()
     {
@@ -34,27 +35,10 @@ public class MutationTests
         var random = new Random(20261122);
         for (var round = 0; round < 400; round++)
         {
-            var text = new StringBuilder(original);
-            for (var edits = random.Next(1, 4); edits > 0 && text.Length > 2; edits--)
-            {
-                var at = random.Next(text.Length);
-                var length = Math.Min(text.Length - at, random.Next(1, 40));
-                switch (random.Next(3))
-                {
-                    case 0:
-                        text.Remove(at, length);
-                        break;
-                    case 1:
-                        text.Insert(random.Next(text.Length), text.ToString(at, length));
-                        break;
-                    default:
-                        text.Insert(at, Noise[random.Next(Noise.Length)]);
-                        break;
-                }
-            }
+            var text = TextMutator.Mutate(original, random, Noise, maxEdits: 3, maxRun: 39);
 
             var summary = new LogReadSummary();
-            var entries = EvidenceReader.ReadText(new StringReader(text.ToString()), fixture, format, summary).ToList();
+            var entries = EvidenceReader.ReadText(new StringReader(text), fixture, format, summary).ToList();
             Assert.All(entries, e => Assert.NotNull(e.Message));
         }
     }

@@ -5,6 +5,7 @@ using System.Text;
 using WsusRemediation.Engine.Common;
 using WsusRemediation.Engine.PoolTuning;
 using WsusRemediation.Engine.Tests.Common;
+using WsusRemediation.Tests.Shared;
 using Xunit;
 
 namespace WsusRemediation.Engine.Tests.PoolTuning;
@@ -15,7 +16,7 @@ namespace WsusRemediation.Engine.Tests.PoolTuning;
 /// </summary>
 public class ApplicationHostMutationTests
 {
-    private const string Noise = "<>\"'=/ \t\r\n&;:.0123456789-";
+    private static readonly string[] Noise = TextMutator.Tokens("<>\"'=/ \t\r\n&;:.0123456789-");
 
     [Theory]
     [InlineData("PoolTuning/applicationHost.realworld.config")]
@@ -27,23 +28,11 @@ public class ApplicationHostMutationTests
         var desired = PoolTuningService.DesiredValues(PoolTuningProfileName.Recommended, new Dictionary<string, object>(), force: false);
         for (var round = 0; round < 300; round++)
         {
-            var text = new StringBuilder(original);
-            for (var edits = random.Next(1, 3); edits > 0; edits--)
-            {
-                var at = random.Next(text.Length);
-                if (random.Next(2) == 0)
-                {
-                    text.Remove(at, Math.Min(text.Length - at, random.Next(1, 12)));
-                }
-                else
-                {
-                    text.Insert(at, Noise[random.Next(Noise.Length)]);
-                }
-            }
+            var text = TextMutator.Mutate(original, random, Noise, maxEdits: 2, maxRun: 11, copyRuns: false);
 
             try
             {
-                var document = ApplicationHostDocument.Parse("applicationHost.config", Encoding.UTF8.GetBytes(text.ToString()));
+                var document = ApplicationHostDocument.Parse("applicationHost.config", Encoding.UTF8.GetBytes(text));
                 foreach (var pool in document.PoolNames)
                 {
                     PoolTuningService.Read(document, pool, PoolTuningProfileName.Recommended, "CM01", null);
