@@ -11,21 +11,30 @@
     Build   dotnet build: out/WsusRemediation (manifest, both DLLs, format file, en-US help).
     Help    docs/*.md -> en-US/ (MAML and about topics), copied into out/WsusRemediation/en-US;
             with platyPS 0.14 installed, also compares against platyPS's own MAML.
-    Test    dotnet test (engine and module tests), then Pester 5 on tests/Pester in a child
-            process against out/WsusRemediation.
+    Test    dotnet test (engine, module and in-process tests), then Pester on tests/Pester; fails
+            when either fails. The test command CI runs (.ci/run).
+    Pester  Only the Pester tests: every *.Tests.ps1 under tests/Pester, Pester 5.2 or later, in a
+            child process against out/WsusRemediation (so the module's DLL is not left loaded here).
     Package out/WsusRemediation-<version>.zip after Test-ModuleManifest.
     All     Build, Help, Test, Package.
+
+.PARAMETER ResultsPath
+    A folder for machine-readable results: dotnet test's .trx files, Pester's NUnit XML
+    (pester.xml) and Pester's counts (pester-summary.txt: passed=N failed=N skipped=N). .ci/run
+    reads them to print one total.
 
 .EXAMPLE
     ./build.ps1 -Task Build, Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Help', 'Test', 'Package', 'All')]
+    [ValidateSet('Build', 'Help', 'Test', 'Pester', 'Package', 'All')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Release', 'Debug')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    [string] $ResultsPath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -38,7 +47,9 @@ $builtManifest = Join-Path $moduleFolder 'WsusRemediation.psd1'
 
 function Invoke-Tool {
     param([string] $FilePath, [string[]] $ArgumentList)
-    Write-Host "> $FilePath $($ArgumentList -join ' ')" -ForegroundColor Cyan
+    # An encoded command is thousands of characters of base64: show its start only.
+    $shown = foreach ($argument in $ArgumentList) { if ($argument.Length -gt 120) { $argument.Substring(0, 40) + '...' } else { $argument } }
+    Write-Host "> $FilePath $($shown -join ' ')" -ForegroundColor Cyan
     & $FilePath @ArgumentList
     if ($LASTEXITCODE -ne 0) {
         throw "$FilePath exited with code $LASTEXITCODE."
@@ -114,29 +125,55 @@ function Invoke-TaskHelp {
 
 function Invoke-TaskTest {
     Assert-Built
-    Invoke-Tool dotnet @('test', $solution, '-c', $Configuration, '--no-build')
+    # Both suites run even when the first fails, so one run reports every failure.
+    $failures = @()
+    $arguments = @('test', $solution, '-c', $Configuration, '--no-build')
+    if ($ResultsPath) {
+        $arguments += @('--logger', 'trx;LogFilePrefix=dotnet', '--results-directory', $ResultsPath)
+    }
+    try { Invoke-Tool dotnet $arguments } catch { $failures += $_.Exception.Message }
+    try { Invoke-TaskPester } catch { $failures += $_.Exception.Message }
+    if ($failures) {
+        throw ($failures -join ' ')
+    }
+}
 
+function Invoke-TaskPester {
+    Assert-Built
     $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version -ge [version]'5.2' } |
         Sort-Object Version -Descending | Select-Object -First 1
     if (-not $pester) {
-        Write-Warning 'Pester 5.2 or later is not installed: tests/Pester skipped (Install-Module Pester -MinimumVersion 5.2 -Scope CurrentUser).'
-        return
+        throw 'Pester 5.2 or later is not installed, so tests/Pester cannot run (Install-Module Pester -MinimumVersion 5.2 -Scope CurrentUser).'
     }
 
-    # A child process, so the module's DLL is not left loaded (and locked) in this session.
     $tests = Join-Path $root 'tests/Pester'
+    $results = if ($ResultsPath) { $ResultsPath } else { Join-Path (Join-Path $root 'out') 'TestResults' }
+    $null = New-Item -ItemType Directory -Path $results -Force
+    $results = (Resolve-Path -LiteralPath $results).ProviderPath
+    $quote = { param([string] $Text) "'" + $Text.Replace("'", "''") + "'" }
+    # The child writes Pester's own counts from its result object; skipped tests are not failures,
+    # a block or file that fails before its tests run is.
     $script = @"
 `$ErrorActionPreference = 'Stop'
-Import-Module '$($pester.Path.Replace("'", "''"))'
+Import-Module $(& $quote $pester.Path)
 `$configuration = New-PesterConfiguration
-`$configuration.Run.Path = '$($tests.Replace("'", "''"))'
-`$configuration.Run.Exit = `$true
+`$configuration.Run.Path = $(& $quote $tests)
+`$configuration.Run.PassThru = `$true
 `$configuration.Output.Verbosity = 'Detailed'
-Invoke-Pester -Configuration `$configuration
+`$configuration.TestResult.Enabled = `$true
+`$configuration.TestResult.OutputFormat = 'NUnitXml'
+`$configuration.TestResult.OutputPath = $(& $quote (Join-Path $results 'pester.xml'))
+`$result = Invoke-Pester -Configuration `$configuration
+`$failed = `$result.FailedCount + `$result.FailedBlocksCount + `$result.FailedContainersCount
+Set-Content -LiteralPath $(& $quote (Join-Path $results 'pester-summary.txt')) -Value ('passed={0} failed={1} skipped={2}' -f `$result.PassedCount, `$failed, `$result.SkippedCount)
+if (`$failed -gt 0 -or `$result.Result -ne 'Passed') { exit 1 }
+exit 0
 "@
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
     $shell = (Get-Process -Id $PID).Path
-    Invoke-Tool $shell @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)
+    # -OutputFormat Text: without it the child writes its host, warning and progress records to the
+    # redirected streams as CLIXML, which this session prints raw.
+    Invoke-Tool $shell @('-NoProfile', '-NonInteractive', '-OutputFormat', 'Text', '-EncodedCommand', $encoded)
 }
 
 function Invoke-TaskPackage {
@@ -152,8 +189,10 @@ function Invoke-TaskPackage {
     Write-Host "Package: $zip" -ForegroundColor Green
 }
 
-$order = 'Build', 'Help', 'Test', 'Package'
-$selected = if ($Task -contains 'All') { $order } else { $order | Where-Object { $Task -contains $_ } }
+$order = 'Build', 'Help', 'Test', 'Pester', 'Package'
+# Test already includes Pester.
+$selected = if ($Task -contains 'All') { $order | Where-Object { $_ -ne 'Pester' } } else { $order | Where-Object { $Task -contains $_ } }
+if ($selected -contains 'Test') { $selected = $selected | Where-Object { $_ -ne 'Pester' } }
 foreach ($step in $selected) {
     Write-Host "== $step ==" -ForegroundColor Yellow
     & "Invoke-Task$step"

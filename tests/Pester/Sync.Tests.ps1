@@ -32,10 +32,15 @@ Describe 'Get-WsusSyncStatus -LogPath' {
         $status[0].LogFiles.Count | Should -Be 4
     }
 
-    It 'shows the table view' {
-        $text = Get-WsusSyncStatus -LogPath $streakLog | Format-Table | Out-String
-        $text | Should -Match 'Health'
-        $text | Should -Match 'Unhealthy'
+    It 'shows the table view with identity and verdict at 80 columns and the reason at 120' {
+        $status = Get-WsusSyncStatus -LogPath $streakLog
+        $narrow = $status | Format-Table | Out-String -Width 80
+        $narrow | Should -Match 'ComputerName\s+Health\s+LastResult\s+Streak'
+        $narrow | Should -Match 'CM01\.CONTOSO\.COM\s+Unhealthy\s+Failed\s+3'
+        @($narrow -split '\r?\n' | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
+        $wide = $status | Format-Table | Out-String -Width 120
+        $wide | Should -Match 'HealthReason'
+        $wide | Should -Match ([regex]::Escape($status.HealthReason.Substring(0, 20)))
     }
 
     It 'reports a missing file as a non-terminating LogFileNotFound error' {
@@ -47,7 +52,11 @@ Describe 'Get-WsusSyncStatus -LogPath' {
 
     It 'reports a path on a drive that does not exist as InvalidLogPath and reads the other paths' {
         $status = Get-WsusSyncStatus -LogPath 'NoSuchDrive:\wsyncmgr.log', $streakLog -ErrorVariable errors -ErrorAction SilentlyContinue
-        $status.LastResult | Should -Be 'Cancelled'
+        # wsyncmgr.log alone records each of the three runs as failed (STATMSG 6703); only WSUS's
+        # SoftwareDistribution.log says they were cancelled (event 387), and it is not read here.
+        $status.LastResult | Should -Be 'Failed'
+        $status.CancelledOrFailedStreak | Should -Be 3
+        $status.LogFiles | Should -Be @((Resolve-Path $streakLog).ProviderPath)
         $errors[0].FullyQualifiedErrorId | Should -Be 'InvalidLogPath,WsusRemediation.Commands.GetWsusSyncStatusCommand'
     }
 
