@@ -21,8 +21,16 @@ namespace WsusRemediation.Engine.Windows
     /// </summary>
     public sealed class WindowsPowerShellProcess : IPowerShellScriptRunner
     {
-        /// <summary>The shared instance.</summary>
-        public static WindowsPowerShellProcess Instance { get; } = new WindowsPowerShellProcess();
+        /// <summary>The shared instance: Windows PowerShell 5.1, on Windows only.</summary>
+        public static WindowsPowerShellProcess Instance { get; } = new WindowsPowerShellProcess(null);
+
+        private readonly string? _executable;
+
+        /// <summary>
+        /// A runner for another PowerShell executable (tests run the bridge scripts in PowerShell 7 this
+        /// way, exactly as the child would run them); null means Windows PowerShell 5.1.
+        /// </summary>
+        internal WindowsPowerShellProcess(string? executable) => _executable = executable;
 
         /// <summary>Windows PowerShell 5.1, never the 32-bit one from a 32-bit host.</summary>
         public static string PowerShellPath => Path.Combine(WindowsPlatform.NativeSystem32, "WindowsPowerShell", "v1.0", "powershell.exe");
@@ -30,20 +38,14 @@ namespace WsusRemediation.Engine.Windows
         /// <inheritdoc />
         public string Run(string script, TimeSpan timeout, CancellationToken cancellationToken)
         {
-            WindowsPlatform.RequireWindows("Reaching the WSUS API or the SMS Provider", "-LogPath");
-            cancellationToken.ThrowIfCancellationRequested();
-            var start = new ProcessStartInfo(PowerShellPath, Arguments(script))
+            if (_executable is null)
             {
-                UseShellExecute = false,
-                CreateNoWindow = true,
-                // Standard input is an empty pipe, closed at once: powershell.exe must never wait on the
-                // caller's console (or an inherited pipe nobody closes) for input.
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                StandardOutputEncoding = Encoding.UTF8,
-                StandardErrorEncoding = Encoding.UTF8,
-            };
+                WindowsPlatform.RequireWindows("Reaching the WSUS API or the SMS Provider", "-LogPath");
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var executable = _executable ?? PowerShellPath;
+            var start = CreateStartInfo(executable, script, Environment.GetEnvironmentVariable("PSModulePath"), PowerShellModulePaths.OfThisProcess());
 
             using var process = new Process { StartInfo = start };
             var output = new StringBuilder();
@@ -56,7 +58,7 @@ namespace WsusRemediation.Engine.Windows
             }
             catch (Exception ex) when (ex is System.ComponentModel.Win32Exception || ex is InvalidOperationException)
             {
-                throw new WsusRemediationException("PowerShellBridgeFailed", EngineErrorKind.NotInstalled, $"Windows PowerShell could not be started ({PowerShellPath}): {ex.Message}", PowerShellPath, ex);
+                throw new WsusRemediationException("PowerShellBridgeFailed", EngineErrorKind.NotInstalled, $"Windows PowerShell could not be started ({executable}): {ex.Message}", executable, ex);
             }
 
             try
@@ -77,7 +79,7 @@ namespace WsusRemediation.Engine.Windows
                 {
                     Kill(process);
                     cancellationToken.ThrowIfCancellationRequested();
-                    throw new WsusRemediationException("PowerShellBridgeTimedOut", EngineErrorKind.OperationTimeout, $"The child Windows PowerShell did not answer within {timeout.TotalSeconds:0} s.", PowerShellPath);
+                    throw new WsusRemediationException("PowerShellBridgeTimedOut", EngineErrorKind.OperationTimeout, $"The child Windows PowerShell did not answer within {timeout.TotalSeconds:0} s.", executable);
                 }
 
                 // The parameterless wait flushes the asynchronous output readers.
@@ -89,11 +91,44 @@ namespace WsusRemediation.Engine.Windows
             {
                 if (output.Length == 0)
                 {
-                    throw new WsusRemediationException("PowerShellBridgeFailed", EngineErrorKind.InvalidData, $"The child Windows PowerShell printed nothing (exit code {process.ExitCode}): {errors.ToString().Trim()}", PowerShellPath);
+                    throw new WsusRemediationException("PowerShellBridgeFailed", EngineErrorKind.InvalidData, $"The child Windows PowerShell printed nothing (exit code {process.ExitCode}): {errors.ToString().Trim()}", executable);
                 }
 
                 return output.ToString();
             }
+        }
+
+        /// <summary>
+        /// How the child is started: hidden, standard input an empty pipe closed at once (powershell.exe
+        /// must never wait on the caller's console, or an inherited pipe nobody closes, for input), output
+        /// and errors read as UTF-8, and this process's environment with PSModulePath cleared of
+        /// PowerShell 7's module folders (<see cref="PowerShellModulePaths"/>).
+        /// </summary>
+        internal static ProcessStartInfo CreateStartInfo(string executable, string script, string? currentModulePath, PowerShellModulePaths modulePaths)
+        {
+            var start = new ProcessStartInfo(executable, Arguments(script))
+            {
+                UseShellExecute = false,
+                CreateNoWindow = true,
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                StandardOutputEncoding = Encoding.UTF8,
+                StandardErrorEncoding = Encoding.UTF8,
+            };
+
+            // The environment block is a copy of this process's; only PSModulePath is rewritten.
+            var modulePath = (modulePaths ?? throw new ArgumentNullException(nameof(modulePaths))).ForWindowsPowerShell(currentModulePath);
+            if (modulePath is null)
+            {
+                start.Environment.Remove("PSModulePath");
+            }
+            else
+            {
+                start.Environment["PSModulePath"] = modulePath;
+            }
+
+            return start;
         }
 
         private static void Kill(Process process)
