@@ -38,7 +38,8 @@ namespace WsusRemediation.Engine.Logs
         {
             ["Microsoft-Windows-WAS"] = "System",
             ["Microsoft-Windows-IIS-W3SVC"] = "System",
-            ["Microsoft-Windows-IIS-W3SVC-WP"] = "System",
+            // The worker process's own events (2201-2307, e.g. 2299) go to Application, not System (KB 2635429).
+            ["Microsoft-Windows-IIS-W3SVC-WP"] = "Application",
             ["Application Error"] = "Application",
             ["Windows Server Update Services"] = "Application",
         };
