@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Text.RegularExpressions;
 using WsusRemediation.Engine.Common;
 
 namespace WsusRemediation.Engine.Sync
@@ -19,8 +20,9 @@ namespace WsusRemediation.Engine.Sync
     /// wsusServerName, wsusSourceServer, lastSyncState, lastSyncStateTime, lastSyncErrorCode,
     /// lastSuccessfulSyncTime, syncCatalogVersion).</item>
     /// <item><c>ConfigMgrSyncNow</c>: returnValue of SyncNow.</item>
-    /// <item><c>Error</c>: error = { stage, type, message }; stage is LoadApi, Connect, Read, Start,
-    /// FindSite or SyncNow.</item>
+    /// <item><c>Error</c>: error = { stage, type, message, httpStatus }; stage is LoadApi, Connect, Read, Start,
+    /// FindSite or SyncNow; httpStatus is the status code of a WebException's response (null otherwise), which
+    /// unlike the message is not translated on a localized server.</item>
     /// </list>
     /// Times are ISO 8601 UTC strings (<c>2026-11-09T08:00:05.311Z</c>); missing values are null.
     /// </summary>
@@ -45,7 +47,7 @@ namespace WsusRemediation.Engine.Sync
             };
         }
 
-        /// <summary>Checks a WsusStarted document; an Error document becomes the matching engine error (SyncAlreadyRunning when WSUS refused).</summary>
+        /// <summary>Checks a WsusStarted document; an Error document becomes the matching engine error (WsusSyncStartRefused when WSUS refused).</summary>
         public static void ParseWsusStarted(string json, string computerName) => Open(json, "WsusStarted", computerName, WsusError);
 
         /// <summary>Parses a ConfigMgrStatus document.</summary>
@@ -81,7 +83,7 @@ namespace WsusRemediation.Engine.Sync
             }
         }
 
-        private static Dictionary<string, object?> Open(string json, string kind, string computerName, Func<string, string, string, string, WsusRemediationException> error)
+        private static Dictionary<string, object?> Open(string json, string kind, string computerName, Func<string, string, string, string, int?, WsusRemediationException> error)
         {
             object? parsed;
             try
@@ -106,7 +108,7 @@ namespace WsusRemediation.Engine.Sync
             if (string.Equals(actual, "Error", StringComparison.Ordinal))
             {
                 var e = root.TryGetValue("error", out var v) && v is Dictionary<string, object?> d ? d : new Dictionary<string, object?>();
-                throw error(Str(e, "stage") ?? string.Empty, Str(e, "type") ?? string.Empty, Str(e, "message") ?? "(no message)", computerName);
+                throw error(Str(e, "stage") ?? string.Empty, Str(e, "type") ?? string.Empty, Str(e, "message") ?? "(no message)", computerName, (int?)Long(e, "httpStatus"));
             }
 
             if (!string.Equals(actual, kind, StringComparison.Ordinal))
@@ -117,13 +119,26 @@ namespace WsusRemediation.Engine.Sync
             return root;
         }
 
-        internal static WsusRemediationException WsusError(string stage, string type, string message, string computerName)
+        /// <summary>
+        /// Maps a failure of the WSUS API to an engine error. <paramref name="httpStatus"/> is the HTTP status
+        /// of a WebException's response when the caller could read it; otherwise it is read from the message.
+        /// </summary>
+        internal static WsusRemediationException WsusError(string stage, string type, string message, string computerName, int? httpStatus = null)
         {
-            if (type.EndsWith("UnauthorizedAccessException", StringComparison.Ordinal) || message.IndexOf("(401)", StringComparison.Ordinal) >= 0)
+            var status = httpStatus ?? HttpStatusOf(message);
+            if (type.EndsWith("UnauthorizedAccessException", StringComparison.Ordinal) || status == 401 || status == 403)
             {
                 return new WsusRemediationException("WsusAccessDenied", EngineErrorKind.PermissionDenied, $"WSUS on '{computerName}' denied access: {message}", computerName)
                 {
                     RecommendedAction = "Run as a member of WSUS Administrators (or a local administrator of the WSUS server).",
+                };
+            }
+
+            if (status == 407)
+            {
+                return new WsusRemediationException("WsusProxyAuthenticationRequired", EngineErrorKind.PermissionDenied, $"A proxy between this computer and WSUS on '{computerName}' asked for credentials: {message}", computerName)
+                {
+                    RecommendedAction = "Let the WSUS server bypass the proxy for this account (Internet Options or netsh winhttp), or run the command on the WSUS server.",
                 };
             }
 
@@ -145,13 +160,32 @@ namespace WsusRemediation.Engine.Sync
                         RecommendedAction = "Check that WsusPool and the WSUS service are running (HTTP 503 means the pool is stopped).",
                     };
                 case "Start" when type.EndsWith("InvalidOperationException", StringComparison.Ordinal):
-                    return new WsusRemediationException("SyncAlreadyRunning", EngineErrorKind.ResourceBusy, $"WSUS on '{computerName}' refused to start a synchronization: {message}", computerName);
+                    // ISubscription.StartSynchronization does nothing while a synchronization runs; it throws
+                    // InvalidOperationException when the subscription is stopping one or WSUS is saving its
+                    // configuration. Not SyncAlreadyRunning: nothing runs that could be followed.
+                    return new WsusRemediationException("WsusSyncStartRefused", EngineErrorKind.ResourceBusy, $"WSUS on '{computerName}' cannot start a synchronization now (it is stopping one, or saving its configuration): {message}", computerName)
+                    {
+                        RecommendedAction = "Wait until Get-WsusSyncStatus -Source Wsus shows Idle, then run Invoke-WsusSync again.",
+                    };
                 default:
                     return new WsusRemediationException("WsusApiError", EngineErrorKind.ResourceUnavailable, $"The WSUS API on '{computerName}' failed ({type}): {message}", computerName);
             }
         }
 
-        internal static WsusRemediationException ConfigMgrError(string stage, string type, string message, string computerName)
+        private static readonly Regex HttpStatusPattern = new Regex(@"HTTP[ -]status (?<code>[1-5][0-9]{2})\b|: \((?<code>[1-5][0-9]{2})\)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        /// <summary>
+        /// The HTTP status in a WebException message, in the SOAP client's wording (<c>The request failed with
+        /// HTTP status 401: Unauthorized.</c>) or HttpWebRequest's (<c>The remote server returned an error: (401)
+        /// Unauthorized.</c>); null when there is none.
+        /// </summary>
+        internal static int? HttpStatusOf(string? message)
+        {
+            var match = HttpStatusPattern.Match(message ?? string.Empty);
+            return match.Success ? int.Parse(match.Groups["code"].Value, CultureInfo.InvariantCulture) : null;
+        }
+
+        internal static WsusRemediationException ConfigMgrError(string stage, string type, string message, string computerName, int? httpStatus = null)
         {
             if (message.IndexOf("Access denied", StringComparison.OrdinalIgnoreCase) >= 0 || message.IndexOf("Access is denied", StringComparison.OrdinalIgnoreCase) >= 0)
             {

@@ -149,9 +149,37 @@ namespace WsusRemediation.Engine.Sync
             RefuseIfRunning(status, computerName);
             var previousEnd = status.LastEndTime;
             var requestedAt = _clock.UtcNow.UtcDateTime;
-            wsus.StartSynchronization(cancellationToken);
-            verbose?.Invoke($"WSUS on '{Display(computerName)}' accepted StartSynchronization().");
-            return new SyncTriggerResult { ComputerName = computerName, Source = SyncSource.Wsus, Method = SyncTriggerMethod.StartSynchronization, RequestedAt = requestedAt, PreviousEndTime = previousEnd };
+            var joined = false;
+            try
+            {
+                // A synchronization WSUS starts on its own after the check above makes this call do nothing
+                // (ISubscription.StartSynchronization); the watcher then follows that one, which is what was asked.
+                wsus.StartSynchronization(cancellationToken);
+            }
+            catch (WsusRemediationException ex) when (ex.ErrorId == "WsusSyncStartRefused" && IsRunningNow(wsus, cancellationToken))
+            {
+                // Documented to mean "stopping or saving its configuration"; should WSUS also throw because a
+                // synchronization started meanwhile, that synchronization is the one to follow, not a failure.
+                joined = true;
+            }
+
+            verbose?.Invoke(joined
+                ? $"A synchronization started meanwhile on '{Display(computerName)}'; following it instead of starting another."
+                : $"WSUS on '{Display(computerName)}' accepted StartSynchronization().");
+            return new SyncTriggerResult { ComputerName = computerName, Source = SyncSource.Wsus, Method = SyncTriggerMethod.StartSynchronization, RequestedAt = requestedAt, PreviousEndTime = previousEnd, JoinedRunning = joined };
+        }
+
+        private static bool IsRunningNow(IWsusSyncApi wsus, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var snapshot = wsus.Read(1, cancellationToken);
+                return string.Equals(snapshot.Status, "Running", StringComparison.OrdinalIgnoreCase) || snapshot.Status == "1";
+            }
+            catch (WsusRemediationException ex) when (ex.Kind != EngineErrorKind.OperationStopped)
+            {
+                return false; // the refusal stands
+            }
         }
 
         private SyncTriggerResult StartConfigMgr(bool fullSync, string computerName, CancellationToken cancellationToken, Action<string>? verbose)

@@ -37,6 +37,12 @@ namespace WsusRemediation.Engine.Sync
         /// </summary>
         public DateTime? PreviousEndTime { get; init; }
 
+        /// <summary>
+        /// True when WSUS refused the request because a synchronization had started meanwhile (between the
+        /// check that found it idle and the request): that synchronization is the one to follow.
+        /// </summary>
+        public bool JoinedRunning { get; init; }
+
         /// <summary>For <see cref="SyncTriggerMethod.InboxFile"/>: the file written.</summary>
         public string? InboxFile { get; init; }
     }

@@ -104,9 +104,12 @@ namespace WsusRemediation.Engine.Windows
                 // The same mapping as the child-process bridge, whose script catches every exception: the
                 // API also throws its own types (WsusInvalidServerException, SqlException, ...), which must
                 // not reach the cmdlet as raw exceptions.
-                throw SyncBridgeContract.WsusError(current, ex.GetType().FullName!, ex.Message, Target);
+                throw SyncBridgeContract.WsusError(current, ex.GetType().FullName!, ex.Message, Target, HttpStatus(ex));
             }
         }
+
+        private static int? HttpStatus(Exception ex) =>
+            ex is System.Net.WebException web && web.Response is System.Net.HttpWebResponse response ? (int)response.StatusCode : null;
 
         private static Assembly? _assembly;
 
@@ -202,7 +205,10 @@ try {
 catch {
     $e = $_.Exception
     while ($e -is [System.Management.Automation.MethodInvocationException] -and $null -ne $e.InnerException) { $e = $e.InnerException }
-    $doc = [ordered]@{ contract = $Contract; kind = 'Error'; error = [ordered]@{ stage = $stage; type = $e.GetType().FullName; message = $e.Message } }
+    # The status code, unlike the message, is not translated on a localized server.
+    $status = $null
+    if ($e -is [System.Net.WebException] -and $null -ne $e.Response) { try { $status = [int]$e.Response.StatusCode } catch { $status = $null } }
+    $doc = [ordered]@{ contract = $Contract; kind = 'Error'; error = [ordered]@{ stage = $stage; type = $e.GetType().FullName; message = $e.Message; httpStatus = $status } }
 }
 # Straight to stdout: the host would wrap a long line to its buffer width.
 [Console]::Out.WriteLine(($doc | ConvertTo-Json -Depth 5 -Compress))

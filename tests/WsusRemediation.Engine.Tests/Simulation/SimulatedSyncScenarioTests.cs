@@ -141,6 +141,55 @@ public class SimulatedSyncScenarioTests
     }
 
     [Fact]
+    public void A_sync_that_starts_between_the_check_and_StartSynchronization_is_followed_as_the_requested_one()
+    {
+        // WSUS's own schedule starts a sync after the service found it idle; StartSynchronization then does nothing.
+        _server.BeforeStartSynchronization = () => { if (!_server.WsusRunning) { _server.StartScheduledSync(); } };
+
+        var trigger = _service.Start(SyncSource.Wsus, false, "CM01", CancellationToken.None);
+        var result = Watch(trigger, TimeSpan.FromMinutes(30));
+
+        Assert.Equal(SyncTriggerMethod.StartSynchronization, trigger.Method);
+        Assert.True(result.Completed);
+        Assert.True(result.Started);
+        Assert.Equal(SyncResult.Succeeded, result.Status.LastResult);
+        Assert.Equal(1, _server.Runs);
+    }
+
+    [Fact]
+    public void A_sync_that_started_in_the_race_is_joined_even_when_WSUS_throws_because_it_runs()
+    {
+        // The documentation says StartSynchronization does nothing while a sync runs; were it to throw
+        // InvalidOperationException instead, the sync that just started is still the one to follow.
+        _server.RefusesWhileRunning = true;
+        _server.BeforeStartSynchronization = () => { if (!_server.WsusRunning) { _server.StartScheduledSync(); } };
+        var verbose = new List<string>();
+
+        var trigger = _service.Start(SyncSource.Wsus, false, "CM01", CancellationToken.None, verbose.Add);
+        var result = Watch(trigger, TimeSpan.FromMinutes(30));
+
+        Assert.True(trigger.JoinedRunning);
+        Assert.Contains(verbose, v => v.Contains("started meanwhile", StringComparison.Ordinal));
+        Assert.True(result.Completed);
+        Assert.Equal(SyncResult.Succeeded, result.Status.LastResult);
+        Assert.Equal(1, _server.Runs);
+    }
+
+    [Fact]
+    public void WSUS_saving_its_configuration_refuses_the_start_and_that_is_not_SyncAlreadyRunning()
+    {
+        _server.SavingConfiguration = true;
+
+        var ex = Assert.Throws<WsusRemediationException>(() => _service.Start(SyncSource.Wsus, false, "CM01", CancellationToken.None));
+
+        Assert.Equal("WsusSyncStartRefused", ex.ErrorId);
+        Assert.Equal(EngineErrorKind.ResourceBusy, ex.Kind);
+        Assert.Equal(1, _server.WsusStarts);
+        Assert.Equal(0, _server.Runs);
+        Assert.False(_server.WsusRunning);
+    }
+
+    [Fact]
     public void MECM_shows_0_updates_and_then_the_updates_after_a_good_sync()
     {
         Assert.Equal(0, Read().ConfigMgrUpdateCount);

@@ -130,13 +130,39 @@ public sealed class SimulatedSyncServer : IWsusSyncApi, IConfigMgrSyncProvider, 
             throw new WsusRemediationException("WsusServerUnreachable", EngineErrorKind.ConnectionError, "The request failed with HTTP status 503: Service Unavailable.");
         }
 
+        BeforeStartSynchronization?.Invoke();
+        WsusStarts++;
+        if (SavingConfiguration || (WsusRunning && RefusesWhileRunning))
+        {
+            // What the adapter makes of the API's InvalidOperationException.
+            throw SyncBridgeContract.WsusError("Start", "System.InvalidOperationException", "Operation is not valid due to the current state of the object.", "CM01");
+        }
+
         if (WsusRunning)
         {
-            throw new WsusRemediationException("SyncAlreadyRunning", EngineErrorKind.ResourceBusy, "WSUS refused: a synchronization is running.");
+            return; // ISubscription.StartSynchronization: a call while a synchronization runs does nothing
         }
 
         BeginWsus(mecm: false);
     }
+
+    /// <summary>Runs inside StartSynchronization before WSUS looks at its state: a race with the caller's check.</summary>
+    public Action? BeforeStartSynchronization { get; set; }
+
+    /// <summary>WSUS is saving its configuration (MECM's WCM reconfigures it hourly): StartSynchronization throws.</summary>
+    public bool SavingConfiguration { get; set; }
+
+    /// <summary>StartSynchronization throws while a synchronization runs instead of doing nothing (not what the documentation says; handled anyway).</summary>
+    public bool RefusesWhileRunning { get; set; }
+
+    /// <summary>How often StartSynchronization was called.</summary>
+    public int WsusStarts { get; private set; }
+
+    /// <summary>How many synchronizations WSUS ran.</summary>
+    public int Runs { get; private set; }
+
+    /// <summary>WSUS starts a synchronization on its own schedule.</summary>
+    public void StartScheduledSync() => BeginWsus(mecm: false);
 
     // --- IConfigMgrSyncProvider ---
     /// <summary>How often SMS_SoftwareUpdate was enumerated (expensive on a real site).</summary>
@@ -214,6 +240,7 @@ public sealed class SimulatedSyncServer : IWsusSyncApi, IConfigMgrSyncProvider, 
         }
 
         var generation = ++_generation;
+        Runs++;
         WsusRunning = true;
         WsusPhase = "Categories";
         Processed = 0;

@@ -61,7 +61,9 @@ public class SyncBridgeTests
     [InlineData("LoadApi", "System.IO.FileNotFoundException", "Could not load file or assembly", "WsusApiNotInstalled", EngineErrorKind.NotInstalled)]
     [InlineData("Connect", "System.Net.WebException", "The request failed with HTTP status 503: Service Unavailable.", "WsusServerUnreachable", EngineErrorKind.ConnectionError)]
     [InlineData("Read", "System.Net.WebException", "The request failed with HTTP status 503: Service Unavailable.", "WsusServerUnreachable", EngineErrorKind.ConnectionError)]
-    [InlineData("Start", "System.InvalidOperationException", "Synchronization is already running.", "SyncAlreadyRunning", EngineErrorKind.ResourceBusy)]
+    // StartSynchronization does nothing while a sync runs; its InvalidOperationException means the
+    // subscription is stopping or WSUS is saving its configuration (ISubscription.StartSynchronization).
+    [InlineData("Start", "System.InvalidOperationException", "Operation is not valid due to the current state of the object.", "WsusSyncStartRefused", EngineErrorKind.ResourceBusy)]
     [InlineData("Read", "System.UnauthorizedAccessException", "Access is denied.", "WsusAccessDenied", EngineErrorKind.PermissionDenied)]
     public void Error_documents_become_engine_errors(string stage, string type, string message, string id, EngineErrorKind kind)
     {
@@ -70,6 +72,57 @@ public class SyncBridgeTests
         Assert.Equal(id, ex.ErrorId);
         Assert.Equal(kind, ex.Kind);
     }
+
+    // The WSUS API is a SOAP client (SoapHttpClientProtocol): "The request failed with HTTP status N: <reason>.";
+    // HttpWebRequest words it "The remote server returned an error: (N) <reason>.". Both must map the same.
+    [Theory]
+    [InlineData("Connect", "The request failed with HTTP status 401: Unauthorized.", "WsusAccessDenied", EngineErrorKind.PermissionDenied)]
+    [InlineData("Read", "The request failed with HTTP status 401: Unauthorized.", "WsusAccessDenied", EngineErrorKind.PermissionDenied)]
+    [InlineData("Connect", "The remote server returned an error: (401) Unauthorized.", "WsusAccessDenied", EngineErrorKind.PermissionDenied)]
+    [InlineData("Connect", "The request failed with HTTP status 403: Forbidden.", "WsusAccessDenied", EngineErrorKind.PermissionDenied)]
+    [InlineData("Start", "The remote server returned an error: (403) Forbidden.", "WsusAccessDenied", EngineErrorKind.PermissionDenied)]
+    [InlineData("Connect", "The request failed with HTTP status 407: Proxy Authentication Required.", "WsusProxyAuthenticationRequired", EngineErrorKind.PermissionDenied)]
+    [InlineData("Read", "The remote server returned an error: (407) Proxy Authentication Required.", "WsusProxyAuthenticationRequired", EngineErrorKind.PermissionDenied)]
+    [InlineData("Connect", "The request failed with HTTP status 503: Service Unavailable.", "WsusServerUnreachable", EngineErrorKind.ConnectionError)]
+    [InlineData("Read", "The remote server returned an error: (503) Server Unavailable.", "WsusServerUnreachable", EngineErrorKind.ConnectionError)]
+    public void HTTP_statuses_of_the_WSUS_API_map_alike_in_the_SOAP_and_the_HttpWebRequest_wording(string stage, string message, string id, EngineErrorKind kind)
+    {
+        var ex = SyncBridgeContract.WsusError(stage, "System.Net.WebException", message, "CM01");
+
+        Assert.Equal(id, ex.ErrorId);
+        Assert.Equal(kind, ex.Kind);
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(ex.RecommendedAction));
+    }
+
+    [Fact]
+    public void Access_denied_advice_names_the_WSUS_groups_and_proxy_advice_names_the_proxy()
+    {
+        Assert.Contains("WSUS Administrators", SyncBridgeContract.WsusError("Connect", "System.Net.WebException", "The request failed with HTTP status 401: Unauthorized.", "CM01").RecommendedAction);
+        Assert.DoesNotContain("WsusPool", SyncBridgeContract.WsusError("Connect", "System.Net.WebException", "The request failed with HTTP status 401: Unauthorized.", "CM01").RecommendedAction);
+        Assert.Contains("proxy", SyncBridgeContract.WsusError("Connect", "System.Net.WebException", "The request failed with HTTP status 407: Proxy Authentication Required.", "CM01").RecommendedAction, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void On_a_localized_server_the_status_code_the_script_read_decides_not_the_words()
+    {
+        // A German Windows PowerShell translates the SOAP client's message; the script also sends Response.StatusCode.
+        const string json = "{\"contract\":\"WsusRemediation.Sync/1\",\"kind\":\"Error\",\"error\":{\"stage\":\"Connect\",\"type\":\"System.Net.WebException\",\"message\":\"Fehler bei der Anforderung: Nicht autorisiert.\",\"httpStatus\":401}}";
+
+        var ex = Assert.Throws<WsusRemediationException>(() => new WsusApiAdapter("CM01", new FakeRunner(json), inProcess: false).Read(5, CancellationToken.None));
+
+        Assert.Equal("WsusAccessDenied", ex.ErrorId);
+        Assert.Contains("Nicht autorisiert", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("The request failed with HTTP status 401: Unauthorized.", 401)]
+    [InlineData("The remote server returned an error: (407) Proxy Authentication Required.", 407)]
+    [InlineData("System.Net.WebException: The request failed with HTTP status 503: Service Unavailable.", 503)]
+    [InlineData("The operation has timed out", null)]
+    [InlineData("Sync took (401) seconds", null)]
+    public void The_HTTP_status_is_read_from_either_wording(string message, int? status) =>
+        Assert.Equal(status, SyncBridgeContract.HttpStatusOf(message));
 
     [Theory]
     [InlineData("not json at all")]
