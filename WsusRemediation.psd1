@@ -33,9 +33,7 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('WSUS', 'MECM', 'ConfigMgr', 'SCCM', 'IIS', 'WsusPool', 'Synchronization', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows')
-            ProjectUri   = 'https://github.com/wsusremediation/WsusRemediation'
-            LicenseUri   = 'https://github.com/wsusremediation/WsusRemediation/blob/main/LICENSE'
-            ReleaseNotes = 'First release: WsusPool tuning (Get/Set/Test-WsusPoolTuning); service and pool control (Restart-WsusPool, Restart-IisService, Restart-SmsService, Get-WsusServiceStatus); synchronization status and trigger (Get-WsusSyncStatus, Invoke-WsusSync); evidence from logs and events (Get-WsusSyncLog).'
+            ReleaseNotes = 'See CHANGELOG.md.'
         }
     }
 }

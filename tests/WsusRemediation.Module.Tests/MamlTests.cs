@@ -86,10 +86,19 @@ namespace WsusRemediation.Module.Tests
                 outputs.Select(o => Convert.ToBase64String(o.Content)),
                 HelpCompiler.Compile(Module.DocsFolder).Select(o => Convert.ToBase64String(o.Content)));
 
+            // en-US/ holds all of it; each module folder holds its own: the DSC module's about topic
+            // goes to out/WsusRemediationDsc, the rest to out/WsusRemediation.
+            static bool IsDscHelp(HelpOutput output) => output.FileName.StartsWith("about_WsusRemediationDsc.", StringComparison.OrdinalIgnoreCase);
+            var dscModuleFolder = Path.Combine(Module.RepoRoot, "out", "WsusRemediationDsc");
             var failures = new List<string>();
-            foreach (var folder in new[] { Path.Combine(Module.RepoRoot, "en-US"), Path.Combine(Module.ModuleFolder, "en-US") })
+            foreach (var (folder, expected) in new[]
+                     {
+                         (Path.Combine(Module.RepoRoot, "en-US"), outputs),
+                         (Path.Combine(Module.ModuleFolder, "en-US"), outputs.Where(o => !IsDscHelp(o)).ToList()),
+                         (Path.Combine(dscModuleFolder, "en-US"), outputs.Where(IsDscHelp).ToList()),
+                     })
             {
-                foreach (var output in outputs)
+                foreach (var output in expected)
                 {
                     var path = Path.Combine(folder, output.FileName);
                     if (!File.Exists(path) || !File.ReadAllBytes(path).AsSpan().SequenceEqual(output.Content))
@@ -98,7 +107,7 @@ namespace WsusRemediation.Module.Tests
                     }
                 }
 
-                var produced = outputs.Select(o => o.FileName).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                var produced = expected.Select(o => o.FileName).ToHashSet(StringComparer.OrdinalIgnoreCase);
                 failures.AddRange(Directory.GetFiles(folder).Select(Path.GetFileName).OfType<string>()
                     .Where(f => !produced.Contains(f))
                     .Select(f => $"{Path.Combine(folder, f)} is not produced by docs/ (stale)"));
