@@ -4,8 +4,8 @@
 
 .DESCRIPTION
     The same build as 'dotnet build' (which lays out out/WsusRemediation), plus what needs PowerShell:
-    the Pester tests in tests/Pester, an optional check of the help with platyPS, and a zip of the
-    module folder. Runs in Windows PowerShell 5.1 and PowerShell 7.
+    the Pester tests in tests/Pester, an optional check of the help with platyPS, and a .nupkg per
+    module. Runs in Windows PowerShell 5.1 and PowerShell 7.
 
 .PARAMETER Task
     Build   dotnet build: out/WsusRemediation (manifest, both DLLs, format file, en-US help).
@@ -15,8 +15,15 @@
             when either fails. The test command CI runs (.ci/run).
     Pester  Only the Pester tests: every *.Tests.ps1 under tests/Pester, Pester 5.2 or later, in a
             child process against out/WsusRemediation (so the module's DLL is not left loaded here).
-    Package out/WsusRemediation-<version>.zip after Test-ModuleManifest.
+    Package out/WsusRemediation.<version>.nupkg and out/WsusRemediationDsc.<version>.nupkg for a
+            PowerShell repository (Install-PSResource / Install-Module from a folder repository):
+            nuspec from each manifest (id, version, authors, description, release notes from
+            CHANGELOG.md, tags, dependencies), the module's files at the package root, LICENSE;
+            after Test-ModuleManifest on both.
     All     Build, Help, Test, Package.
+
+.PARAMETER PackagePath
+    Where Package writes the .nupkg files; default: out/.
 
 .PARAMETER ResultsPath
     A folder for machine-readable results: dotnet test's .trx files, Pester's NUnit XML
@@ -25,6 +32,11 @@
 
 .EXAMPLE
     ./build.ps1 -Task Build, Test
+
+.EXAMPLE
+    ./build.ps1 -Task Package
+    Register-PSResourceRepository -Name Local -Uri (Resolve-Path ./out) -Trusted
+    Install-PSResource -Name WsusRemediationDsc -Repository Local    # installs WsusRemediation too
 #>
 [CmdletBinding()]
 param(
@@ -34,7 +46,9 @@ param(
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release',
 
-    [string] $ResultsPath
+    [string] $ResultsPath,
+
+    [string] $PackagePath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -176,17 +190,221 @@ exit 0
     Invoke-Tool $shell @('-NoProfile', '-NonInteractive', '-OutputFormat', 'Text', '-EncodedCommand', $encoded)
 }
 
+# The licence of both packages, as an SPDX expression; LICENSE (shipped in each package) holds its text.
+$licenseExpression = 'MIT'
+
+function Get-ReleaseNotes {
+    param([hashtable] $Manifest)
+    $notes = $Manifest['PrivateData']['PSData']['ReleaseNotes']
+    if ($notes -is [array]) { $notes = $notes -join "`n" }
+    [string] $notes
+}
+
+function Get-PackageTags {
+    # The manifest's own tags plus the ones PowerShellGet adds when it publishes a module, so that
+    # Find-Module/Find-PSResource -CommandName/-DscResourceName can find these packages by content.
+    param([hashtable] $Manifest)
+    $tags = [Collections.Generic.List[string]]::new()
+    $tags.Add('PSModule')
+    foreach ($tag in @($Manifest['PrivateData']['PSData']['Tags'])) { if ($tag) { $tags.Add($tag) } }
+    $cmdlets = @($Manifest['CmdletsToExport'] | Where-Object { $_ -and $_ -ne '*' })
+    if ($cmdlets) { $tags.Add('PSIncludes_Cmdlet') }
+    foreach ($name in $cmdlets) { $tags.Add("PSCmdlet_$name") }
+    foreach ($name in $cmdlets + @($Manifest['AliasesToExport'] | Where-Object { $_ -and $_ -ne '*' })) { $tags.Add("PSCommand_$name") }
+    $resources = @($Manifest['DscResourcesToExport'] | Where-Object { $_ })
+    if ($resources) { $tags.Add('PSIncludes_DscResource') }
+    foreach ($name in $resources) { $tags.Add("PSDscResource_$name") }
+    $spaced = @($tags | Where-Object { $_ -match '\s' })
+    if ($spaced) { throw "Package tags cannot contain spaces: $($spaced -join ', ')." }
+    @($tags | Select-Object -Unique)
+}
+
+function Get-PackageDependencies {
+    # RequiredModules as NuGet dependencies: a name alone depends on the version built beside it
+    # when the module is one of ours (they ship together), else on any version.
+    param([hashtable] $Manifest, [hashtable] $BuiltVersions)
+    foreach ($required in @($Manifest['RequiredModules'] | Where-Object { $_ })) {
+        if ($required -is [hashtable]) {
+            $range = if ($required['RequiredVersion']) { '[{0}]' -f $required['RequiredVersion'] }
+                elseif ($required['ModuleVersion'] -and $required['MaximumVersion']) { '[{0},{1}]' -f $required['ModuleVersion'], $required['MaximumVersion'] }
+                elseif ($required['ModuleVersion']) { [string] $required['ModuleVersion'] }
+                elseif ($required['MaximumVersion']) { '(,{0}]' -f $required['MaximumVersion'] }
+                else { '' }
+            [pscustomobject]@{ Id = $required['ModuleName']; Version = $range }
+        }
+        else {
+            [pscustomobject]@{ Id = [string] $required; Version = [string] $BuiltVersions[[string] $required] }
+        }
+    }
+}
+
+function New-Nuspec {
+    param([string] $Id, [hashtable] $Manifest, [hashtable] $BuiltVersions)
+    $ns = 'http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd'
+    $document = [xml]::new()
+    $null = $document.AppendChild($document.CreateXmlDeclaration('1.0', 'utf-8', $null))
+    $package = $document.AppendChild($document.CreateElement('package', $ns))
+    $metadata = $package.AppendChild($document.CreateElement('metadata', $ns))
+    $add = {
+        param([string] $Name, [string] $Text)
+        $element = $metadata.AppendChild($document.CreateElement($Name, $ns))
+        $element.InnerText = $Text
+        $element
+    }
+    $version = [string] $Manifest['ModuleVersion']
+    if ($Manifest['PrivateData']['PSData']['Prerelease']) { $version += '-' + $Manifest['PrivateData']['PSData']['Prerelease'] }
+    $null = & $add 'id' $Id
+    $null = & $add 'version' $version
+    $null = & $add 'authors' $Manifest['Author']
+    if ($Manifest['CompanyName']) { $null = & $add 'owners' $Manifest['CompanyName'] }
+    $null = & $add 'requireLicenseAcceptance' 'false'
+    $license = & $add 'license' $licenseExpression
+    $license.SetAttribute('type', 'expression')
+    # What NuGet itself writes beside a licence expression, for clients that read only licenseUrl.
+    $null = & $add 'licenseUrl' ('https://licenses.nuget.org/' + $licenseExpression)
+    # A URI only when it is real: the manifest names none today.
+    foreach ($pair in @(@('ProjectUri', 'projectUrl'), @('IconUri', 'iconUrl'))) {
+        $uri = $Manifest['PrivateData']['PSData'][$pair[0]]
+        if ($uri) { $null = & $add $pair[1] $uri }
+    }
+    $null = & $add 'description' $Manifest['Description']
+    $null = & $add 'releaseNotes' (Get-ReleaseNotes $Manifest)
+    $null = & $add 'copyright' $Manifest['Copyright']
+    $null = & $add 'tags' ((Get-PackageTags $Manifest) -join ' ')
+    $dependencies = @(Get-PackageDependencies $Manifest $BuiltVersions)
+    if ($dependencies) {
+        $list = $metadata.AppendChild($document.CreateElement('dependencies', $ns))
+        foreach ($dependency in $dependencies) {
+            $element = $list.AppendChild($document.CreateElement('dependency', $ns))
+            $element.SetAttribute('id', $dependency.Id)
+            if ($dependency.Version) { $element.SetAttribute('version', $dependency.Version) }
+        }
+    }
+    $document
+}
+
+function ConvertTo-Utf8Bytes {
+    param([xml] $Document)
+    $stream = [IO.MemoryStream]::new()
+    $settings = [Xml.XmlWriterSettings]::new()
+    $settings.Encoding = [Text.UTF8Encoding]::new($false)
+    $settings.Indent = $true
+    $writer = [Xml.XmlWriter]::Create($stream, $settings)
+    $Document.Save($writer)
+    $writer.Dispose()
+    $stream.ToArray()
+}
+
+function New-ModulePackage {
+    # A .nupkg as nuget pack lays it out: the module's files at the root (PSResourceGet and
+    # PowerShellGet install the package root as the module folder), <id>.nuspec, and the Open
+    # Packaging Conventions parts ([Content_Types].xml, _rels/.rels, the core properties) that
+    # both clients expect and delete after installing.
+    param([string] $ModuleFolder, [string] $Destination, [hashtable] $BuiltVersions)
+    $id = Split-Path -Leaf $ModuleFolder
+    $manifestPath = Join-Path $ModuleFolder "$id.psd1"
+    $null = Test-ModuleManifest -Path $manifestPath -ErrorAction Stop
+    $manifest = Import-PowerShellDataFile -Path $manifestPath
+    foreach ($key in 'Author', 'Description', 'ModuleVersion') {
+        if (-not $manifest[$key]) { throw "$manifestPath has no $key, which a package needs." }
+    }
+    if (-not (Get-ReleaseNotes $manifest)) { throw "$manifestPath has no release notes (they come from CHANGELOG.md)." }
+    if (-not (Test-Path -LiteralPath (Join-Path $ModuleFolder 'LICENSE'))) { throw "$ModuleFolder has no LICENSE." }
+
+    $nuspec = New-Nuspec -Id $id -Manifest $manifest -BuiltVersions $BuiltVersions
+    $version = $nuspec.package.metadata.version
+    $path = Join-Path $Destination ('{0}.{1}.nupkg' -f $id, $version)
+    if (Test-Path -LiteralPath $path) { Remove-Item -LiteralPath $path -Force }
+
+    $base = (Resolve-Path -LiteralPath $ModuleFolder).ProviderPath.TrimEnd('\', '/')
+    $files = @(Get-ChildItem -LiteralPath $base -Recurse -File | Sort-Object FullName | ForEach-Object {
+        # Zip entry names use '/', whatever the OS.
+        [pscustomobject]@{ Path = $_.FullName; Entry = $_.FullName.Substring($base.Length + 1).Replace('\', '/') }
+    })
+    $corePropertiesName = 'package/services/metadata/core-properties/{0}.psmdcp' -f ([guid]::NewGuid().ToString('N'))
+    $extensions = @($files | ForEach-Object { [IO.Path]::GetExtension($_.Entry).TrimStart('.') } | Where-Object { $_ } | Sort-Object -Unique)
+    $contentTypes = [Text.StringBuilder]::new()
+    $null = $contentTypes.AppendLine('<?xml version="1.0" encoding="utf-8"?>')
+    $null = $contentTypes.AppendLine('<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">')
+    $null = $contentTypes.AppendLine('  <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" />')
+    $null = $contentTypes.AppendLine('  <Default Extension="psmdcp" ContentType="application/vnd.openxmlformats-package.core-properties+xml" />')
+    $null = $contentTypes.AppendLine('  <Default Extension="nuspec" ContentType="application/octet" />')
+    foreach ($extension in $extensions | Where-Object { $_ -notin 'rels', 'psmdcp', 'nuspec' }) {
+        $null = $contentTypes.AppendLine(('  <Default Extension="{0}" ContentType="application/octet" />' -f [Security.SecurityElement]::Escape($extension)))
+    }
+    foreach ($file in $files | Where-Object { -not [IO.Path]::GetExtension($_.Entry) }) {
+        $null = $contentTypes.AppendLine(('  <Override PartName="/{0}" ContentType="application/octet" />' -f [Security.SecurityElement]::Escape($file.Entry)))
+    }
+    $null = $contentTypes.AppendLine('</Types>')
+    $relationships = @"
+<?xml version="1.0" encoding="utf-8"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+  <Relationship Type="http://schemas.microsoft.com/packaging/2010/07/manifest" Target="/$id.nuspec" Id="R$([guid]::NewGuid().ToString('N').Substring(0, 16))" />
+  <Relationship Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="/$corePropertiesName" Id="R$([guid]::NewGuid().ToString('N').Substring(0, 16))" />
+</Relationships>
+"@
+    $escape = { param([string] $Text) [Security.SecurityElement]::Escape($Text) }
+    $coreProperties = @"
+<?xml version="1.0" encoding="utf-8"?>
+<coreProperties xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns="http://schemas.openxmlformats.org/package/2006/metadata/core-properties">
+  <dc:creator>$(& $escape $manifest['Author'])</dc:creator>
+  <dc:description>$(& $escape $manifest['Description'])</dc:description>
+  <dc:identifier>$id</dc:identifier>
+  <version>$version</version>
+  <keywords>$(& $escape $nuspec.package.metadata.tags)</keywords>
+  <lastModifiedBy>build.ps1</lastModifiedBy>
+</coreProperties>
+"@
+
+    Add-Type -AssemblyName System.IO.Compression
+    $utf8 = [Text.UTF8Encoding]::new($false)
+    $stream = [IO.File]::Open($path, [IO.FileMode]::CreateNew)
+    try {
+        $zip = [IO.Compression.ZipArchive]::new($stream, [IO.Compression.ZipArchiveMode]::Create)
+        try {
+            $write = {
+                param([string] $Name, [byte[]] $Bytes)
+                $entryStream = $zip.CreateEntry($Name, [IO.Compression.CompressionLevel]::Optimal).Open()
+                try { $entryStream.Write($Bytes, 0, $Bytes.Length) } finally { $entryStream.Dispose() }
+            }
+            & $write '_rels/.rels' $utf8.GetBytes($relationships)
+            & $write "$id.nuspec" (ConvertTo-Utf8Bytes $nuspec)
+            foreach ($file in $files) {
+                & $write $file.Entry ([IO.File]::ReadAllBytes($file.Path))
+            }
+            & $write '[Content_Types].xml' $utf8.GetBytes($contentTypes.ToString())
+            & $write $corePropertiesName $utf8.GetBytes($coreProperties)
+        }
+        finally { $zip.Dispose() }
+    }
+    finally { $stream.Dispose() }
+    $path
+}
+
 function Invoke-TaskPackage {
     Assert-Built
-    $manifest = Test-ModuleManifest -Path $builtManifest
-    $zip = Join-Path (Join-Path $root 'out') ("WsusRemediation-{0}.zip" -f $manifest.Version)
-    if (Test-Path -LiteralPath $zip) {
-        Remove-Item -LiteralPath $zip -Force
+    $destination = if ($PackagePath) { $PackagePath } else { Join-Path $root 'out' }
+    $null = New-Item -ItemType Directory -Path $destination -Force
+    $destination = (Resolve-Path -LiteralPath $destination).ProviderPath
+    $outFolder = Join-Path $root 'out'
+    $modules = @('WsusRemediation', 'WsusRemediationDsc') | ForEach-Object { Join-Path $outFolder $_ }
+    $builtVersions = @{}
+    foreach ($module in $modules) {
+        $builtVersions[(Split-Path -Leaf $module)] = (Import-PowerShellDataFile -Path (Join-Path $module ((Split-Path -Leaf $module) + '.psd1'))).ModuleVersion
     }
 
-    Add-Type -AssemblyName System.IO.Compression, System.IO.Compression.FileSystem
-    [IO.Compression.ZipFile]::CreateFromDirectory($moduleFolder, $zip, [IO.Compression.CompressionLevel]::Optimal, $true)
-    Write-Host "Package: $zip" -ForegroundColor Green
+    # Test-ModuleManifest resolves WsusRemediationDsc's RequiredModules by name, as an install would.
+    $savedModulePath = $env:PSModulePath
+    $env:PSModulePath = $outFolder + [IO.Path]::PathSeparator + $env:PSModulePath
+    try {
+        foreach ($module in $modules) {
+            $package = New-ModulePackage -ModuleFolder $module -Destination $destination -BuiltVersions $builtVersions
+            Write-Host "Package: $package" -ForegroundColor Green
+        }
+    }
+    finally {
+        $env:PSModulePath = $savedModulePath
+    }
 }
 
 $order = 'Build', 'Help', 'Test', 'Pester', 'Package'

@@ -64,8 +64,11 @@ Describe 'The WsusRemediationDsc manifest' {
     }
 
     It 'passes Test-ModuleManifest, like the WsusRemediation manifest' {
-        { Test-ModuleManifest -Path $dscManifestPath -ErrorAction Stop } | Should -Not -Throw
-        { Test-ModuleManifest -Path $mainManifestPath -ErrorAction Stop } | Should -Not -Throw
+        foreach ($path in $dscManifestPath, $mainManifestPath) {
+            $warnings = $null
+            { Test-ModuleManifest -Path $path -ErrorAction Stop -WarningVariable warnings -WarningAction SilentlyContinue } | Should -Not -Throw
+            $warnings | Should -BeNullOrEmpty -Because $path
+        }
     }
 
     It 'names no URI that does not exist (no ProjectUri or LicenseUri)' {
