@@ -99,26 +99,53 @@ namespace WsusRemediation.Engine.Logs
         {
             foreach (var query in KnownEventQueries(since))
             {
-                var context = new ParseContext("EventLog:" + query.Channel, summary);
-                summary.AddFile(context.File);
-                long index = 0;
-                foreach (var xml in source.Query(query.Channel, query.XPath, cancellationToken))
+                foreach (var entry in ReadQueryIterator(source, query, filter, summary, cancellationToken))
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    index++;
-                    EventXmlParser.ParseEvent(xml, context.File, index, context);
-                    foreach (var entry in context.Output)
-                    {
-                        summary.EntriesRead++;
-                        if (filter is null || filter.Matches(entry))
-                        {
-                            summary.EntriesReturned++;
-                            yield return entry;
-                        }
-                    }
-
-                    context.Output.Clear();
+                    yield return entry;
                 }
+            }
+        }
+
+        /// <summary>
+        /// Reads one query of <see cref="KnownEventQueries"/> (one channel, oldest first) parsed like an exported file;
+        /// the entry's File is <c>EventLog:</c> and the channel. Each channel is one time-ordered stream for the timeline.
+        /// </summary>
+        public static IEnumerable<LogEntry> ReadQuery(IEventLogSource source, EventLogQuery query, LogFilter? filter, LogReadSummary? summary, CancellationToken cancellationToken)
+        {
+            if (source is null)
+            {
+                throw new ArgumentNullException(nameof(source));
+            }
+
+            if (query is null)
+            {
+                throw new ArgumentNullException(nameof(query));
+            }
+
+            return ReadQueryIterator(source, query, filter, summary ?? new LogReadSummary(), cancellationToken);
+        }
+
+        private static IEnumerable<LogEntry> ReadQueryIterator(IEventLogSource source, EventLogQuery query, LogFilter? filter, LogReadSummary summary, CancellationToken cancellationToken)
+        {
+            var context = new ParseContext("EventLog:" + query.Channel, summary);
+            summary.AddFile(context.File);
+            long index = 0;
+            foreach (var xml in source.Query(query.Channel, query.XPath, cancellationToken))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                index++;
+                EventXmlParser.ParseEvent(xml, context.File, index, context);
+                foreach (var entry in context.Output)
+                {
+                    summary.EntriesRead++;
+                    if (filter is null || filter.Matches(entry))
+                    {
+                        summary.EntriesReturned++;
+                        yield return entry;
+                    }
+                }
+
+                context.Output.Clear();
             }
         }
     }

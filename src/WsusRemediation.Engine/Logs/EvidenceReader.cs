@@ -19,8 +19,9 @@ namespace WsusRemediation.Engine.Logs
         private const string ClixmlNamespace = "schemas.microsoft.com/powershell/2004/04";
 
         /// <summary>
-        /// Reads files, folders or wildcard paths in order (a <c>.lo_</c> rollover file before its <c>.log</c>),
-        /// applies the filter, and with <paramref name="tail"/> &gt; 0 keeps only the last entries of each log.
+        /// Reads files, folders or wildcard paths log after log in file order (a <c>.lo_</c> rollover file before its
+        /// <c>.log</c>), applies the filter, and with <paramref name="tail"/> &gt; 0 keeps only the last entries of each log.
+        /// Errors are thrown while enumerating. <see cref="LogReadPlan"/> offers the time order, problem reporting and partial reads.
         /// </summary>
         public static IEnumerable<LogEntry> Read(IEnumerable<string> paths, LogFilter? filter = null, LogReadSummary? summary = null, int tail = 0)
         {
@@ -29,8 +30,15 @@ namespace WsusRemediation.Engine.Logs
                 throw new ArgumentNullException(nameof(paths));
             }
 
-            var files = OrderForReading(paths.SelectMany(ExpandPath));
-            return ReadFiles(files, filter, summary ?? new LogReadSummary(), tail);
+            return ReadIterator(paths, new LogReadOptions { Filter = filter, Tail = tail, Order = LogOrder.File }, summary ?? new LogReadSummary());
+        }
+
+        private static IEnumerable<LogEntry> ReadIterator(IEnumerable<string> paths, LogReadOptions options, LogReadSummary summary)
+        {
+            foreach (var entry in LogReadPlan.ForPaths(paths, options).Read(summary))
+            {
+                yield return entry;
+            }
         }
 
         /// <summary>Reads one file. The format is detected unless given.</summary>
@@ -329,56 +337,6 @@ namespace WsusRemediation.Engine.Logs
                     ? "Export-Clixml files are not read; export event XML instead: Get-WinEvent ... | ForEach-Object { $_.ToXml() } | Set-Content events.xml, or wevtutil qe System /f:xml /e:Events."
                     : "Pass wsyncmgr.log, WCM.log, WSUSCtrl.log, SoftwareDistribution.log, httperr*.log or event XML (wevtutil qe /f:xml, Get-WinEvent ToXml()).",
             };
-
-        private static IEnumerable<LogEntry> ReadFiles(IReadOnlyList<string> files, LogFilter? filter, LogReadSummary summary, int tail)
-        {
-            Queue<LogEntry>? last = tail > 0 ? new Queue<LogEntry>(Math.Min(tail, 4096)) : null;
-            string? group = null;
-            foreach (var file in files)
-            {
-                var fileGroup = Path.Combine(Path.GetDirectoryName(file) ?? string.Empty, RolloverGroup(file));
-                if (last is not null && group is not null && !string.Equals(group, fileGroup, StringComparison.OrdinalIgnoreCase))
-                {
-                    while (last.Count > 0)
-                    {
-                        yield return Returned(last.Dequeue(), summary);
-                    }
-                }
-
-                group = fileGroup;
-                foreach (var entry in ReadFileIterator(file, summary, LogFormat.Unknown, DefaultMaxLineLength))
-                {
-                    if (filter is not null && !filter.Matches(entry))
-                    {
-                        continue;
-                    }
-
-                    if (last is null)
-                    {
-                        yield return Returned(entry, summary);
-                        continue;
-                    }
-
-                    if (last.Count == tail)
-                    {
-                        last.Dequeue();
-                    }
-
-                    last.Enqueue(entry);
-                }
-            }
-
-            while (last is not null && last.Count > 0)
-            {
-                yield return Returned(last.Dequeue(), summary);
-            }
-        }
-
-        private static LogEntry Returned(LogEntry entry, LogReadSummary summary)
-        {
-            summary.EntriesReturned++;
-            return entry;
-        }
 
         private static IEnumerable<LogEntry> ReadFileIterator(string path, LogReadSummary summary, LogFormat format, int maxLineLength)
         {

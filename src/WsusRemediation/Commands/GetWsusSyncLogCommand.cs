@@ -77,6 +77,10 @@ namespace WsusRemediation.Commands
         [Parameter(ParameterSetName = DefaultSet)]
         public SwitchParameter SkipEventLog { get; set; }
 
+        /// <summary>Entries log after log in file order, instead of one timeline across the logs in UTC time order.</summary>
+        [Parameter]
+        public SwitchParameter FileOrder { get; set; }
+
         /// <inheritdoc />
         protected override void BeginProcessing()
         {
@@ -165,83 +169,49 @@ namespace WsusRemediation.Commands
                 }
             }
 
-            var files = KnownFormatsOnly(EvidenceReader.OrderForReading(_files));
+            var plan = LogReadPlan.Create(_files, new LogReadOptions
+            {
+                Filter = filter,
+                Tail = Tail,
+                Order = FileOrder ? LogOrder.File : LogOrder.Time,
+                Follow = Wait,
+                PollInterval = PollInterval,
+                Timeout = Timeout,
+            }, WriteProblem);
+            foreach (var skipped in plan.SkippedFiles)
+            {
+                WriteVerbose($"Not reading {skipped.Path}: {skipped.SkipReason}");
+            }
+
+            foreach (var group in plan.Groups.Where(g => g.FilesToRead.Any()))
+            {
+                WriteVerbose("Reading " + string.Join(", ", group.FilesToRead));
+            }
+
+            if (readEvents)
+            {
+                WriteVerbose("Reading WAS, IIS and WSUS events from the System and Application logs.");
+            }
+
+            if (Wait)
+            {
+                WriteVerbose($"Following {plan.FilesToRead.Count()} log(s) for up to {Timeout}; press Ctrl+C to stop.");
+            }
+
             var summary = new LogReadSummary();
             try
             {
-                if (readEvents)
+                foreach (var entry in plan.Read(summary, WriteProblem, readEvents ? new WindowsEventLog() : null, SystemClock.Instance, CancellationToken))
                 {
-                    ReadEvents(since, filter, summary);
-                }
-
-                if (Wait)
-                {
-                    WriteVerbose($"Following {files.Count} log(s) for up to {Timeout}; press Ctrl+C to stop.");
-                    foreach (var entry in LogFollower.Follow(files, filter, Tail, SystemClock.Instance, PollInterval, Timeout, CancellationToken, summary))
-                    {
-                        WriteObject(entry);
-                    }
-                }
-                else
-                {
-                    foreach (var group in files.GroupBy(f => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(f) ?? string.Empty, EvidenceReader.RolloverGroup(f)), StringComparer.OrdinalIgnoreCase))
-                    {
-                        ReadGroup(group.ToList(), filter, summary);
-                    }
+                    WriteObject(entry);
                 }
             }
             catch (OperationCanceledException)
             {
                 WriteVerbose("Stopped.");
             }
-            catch (WsusRemediationException ex)
-            {
-                // Only -Wait gets here: a log that turns unreadable while it is followed.
-                WriteEngineError(ex);
-            }
-            catch (Exception ex) when (IsFileSystemFailure(ex))
-            {
-                // MECM renames a full log to .lo_ while it is followed; the following ends with an error, not a .NET exception.
-                WriteEngineError(new WsusRemediationException("LogFileUnreadable", EngineErrorKind.ReadError, $"Following the logs stopped: {ex.Message}", null, ex));
-            }
 
             Report(summary);
-        }
-
-        private void ReadGroup(IReadOnlyList<string> group, LogFilter filter, LogReadSummary summary)
-        {
-            try
-            {
-                WriteVerbose("Reading " + string.Join(", ", group));
-                foreach (var entry in EvidenceReader.Read(group, filter, summary, Tail))
-                {
-                    WriteObject(entry);
-                }
-            }
-            catch (WsusRemediationException ex)
-            {
-                WriteEngineError(ex);
-            }
-            catch (Exception ex) when (IsFileSystemFailure(ex))
-            {
-                WriteEngineError(new WsusRemediationException("LogFileUnreadable", EngineErrorKind.ReadError, $"Reading {group[group.Count - 1]} failed: {ex.Message}", group[group.Count - 1], ex));
-            }
-        }
-
-        private void ReadEvents(DateTimeOffset? since, LogFilter filter, LogReadSummary summary)
-        {
-            WriteVerbose("Reading WAS, IIS and WSUS events from the System and Application logs.");
-            try
-            {
-                foreach (var entry in EvidenceReader.TakeLast(EventLogEvidence.Read(new WindowsEventLog(), since, filter, summary, CancellationToken), Tail))
-                {
-                    WriteObject(entry);
-                }
-            }
-            catch (WsusRemediationException ex)
-            {
-                WriteEngineError(ex);
-            }
         }
 
         private void AddResolved(string path, bool literal)
@@ -296,32 +266,10 @@ namespace WsusRemediation.Commands
             }
         }
 
+        private void WriteProblem(WsusRemediationException problem) => WriteEngineError(problem);
+
         private static bool IsFileSystemFailure(Exception ex) =>
             ex is IOException || ex is UnauthorizedAccessException || ex is System.Security.SecurityException;
-
-        private List<string> KnownFormatsOnly(IReadOnlyList<string> files)
-        {
-            var known = new List<string>();
-            foreach (var file in files)
-            {
-                try
-                {
-                    if (EvidenceReader.DetectFormat(file) == LogFormat.Unknown)
-                    {
-                        WriteEngineError(EvidenceReader.Unrecognized(file));
-                        continue;
-                    }
-
-                    known.Add(file);
-                }
-                catch (WsusRemediationException ex)
-                {
-                    WriteEngineError(ex);
-                }
-            }
-
-            return known;
-        }
 
         private void Report(LogReadSummary summary)
         {

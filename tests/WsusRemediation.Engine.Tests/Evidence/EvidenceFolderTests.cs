@@ -35,19 +35,12 @@ public sealed class EvidenceFolderTests
     private static WsusSyncStatus SyncStatus(string scenario, DateTimeOffset? now = null) =>
         SyncSources.Offline(new[] { Folder(scenario) }, new VirtualClock(now ?? CollectedAt)).Read(SyncSource.Log, null, CancellationToken.None);
 
-    // Get-WsusSyncLog -Path <folder>: ExpandPath, OrderForReading, known formats only, one read per rollover group.
-    private static List<LogEntry> SyncLog(string scenario, LogFilter? filter = null, int tail = 0)
+    // Get-WsusSyncLog -Path <folder>: the engine's reading plan, as the cmdlet calls it (one timeline by default).
+    private static List<LogEntry> SyncLog(string scenario, LogFilter? filter = null, int tail = 0, LogOrder order = LogOrder.Time)
     {
-        var files = EvidenceReader.OrderForReading(EvidenceReader.ExpandPath(Folder(scenario)))
-            .Where(f => EvidenceReader.DetectFormat(f) != LogFormat.Unknown)
-            .ToList();
+        var plan = LogReadPlan.ForPaths(new[] { Folder(scenario) }, new LogReadOptions { Filter = filter, Tail = tail, Order = order }, problem => Assert.Fail(problem.Message));
         var summary = new LogReadSummary();
-        var entries = new List<LogEntry>();
-        foreach (var group in files.GroupBy(f => Path.Combine(Path.GetDirectoryName(f) ?? string.Empty, EvidenceReader.RolloverGroup(f)), StringComparer.OrdinalIgnoreCase))
-        {
-            entries.AddRange(EvidenceReader.Read(group.ToList(), filter ?? new LogFilter(), summary, tail));
-        }
-
+        var entries = plan.Read(summary, problem => Assert.Fail(problem.Message)).ToList();
         Assert.Equal(0, summary.SkippedCount);
         return entries;
     }
