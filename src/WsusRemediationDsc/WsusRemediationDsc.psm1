@@ -115,7 +115,7 @@ class WsusPoolTuning
         foreach ($setting in $tuning.Settings)
         {
             # Time spans go back out as the same IIS text they are given in.
-            $value = $setting.CurrentValue
+            $value = $setting.Current
             if ($value -is [TimeSpan])
             {
                 $value = $setting.Definition.FormatStored($value)
@@ -262,16 +262,16 @@ class WsusPoolTuning
                     throw "$($this.Name): $($definition.PropertyName): $($inner.Message)"
                 }
             }
-            elseif ($profileApplies -and $null -ne $setting.RecommendedValue)
+            elseif ($profileApplies -and $null -ne $setting.Recommended)
             {
-                $desired = $setting.RecommendedValue
+                $desired = $setting.Recommended
             }
             else
             {
                 continue
             }
 
-            if (-not $definition.ValuesEqual($setting.CurrentValue, $desired))
+            if (-not $definition.ValuesEqual($setting.Current, $desired))
             {
                 $reason = [WsusPoolTuningReason]::new()
                 $reason.Code = 'WsusPoolTuning:WsusPoolTuning:' + $definition.PropertyName

@@ -21,9 +21,9 @@ namespace WsusRemediation.Engine.PoolTuning
         {
             PoolName = poolName;
             Definition = definition;
-            CurrentValue = current;
+            Current = current;
             Source = source;
-            RecommendedValue = recommended;
+            Recommended = recommended;
             Warning = warning;
         }
 
@@ -36,31 +36,31 @@ namespace WsusRemediation.Engine.PoolTuning
         /// <summary>The name IIS Manager shows.</summary>
         public string DisplayName => Definition.DisplayName;
 
-        /// <summary>The effective value, for people (<c>1843200 KB</c>, <c>00:20:00</c>).</summary>
-        public string Current => Definition.Describe(CurrentValue);
+        /// <summary>
+        /// The effective value in its own type, so scripts compare values, not text: a long
+        /// (<see cref="Unit"/> says what it counts), a bool, a TimeSpan or a string.
+        /// </summary>
+        public object Current { get; }
 
-        /// <summary>The profile's value, for people, or empty when the profile does not set it.</summary>
-        public string Recommended => RecommendedValue is null ? string.Empty : Definition.Describe(RecommendedValue);
+        /// <summary>The profile's value in the same type as <see cref="Current"/>, or null when the profile does not set it.</summary>
+        public object? Recommended { get; }
+
+        /// <summary>What a number counts (<c>KB</c>, <c>requests</c>, <c>crashes</c>); empty for the other types.</summary>
+        public string Unit => Definition.ValueType == PoolSettingValueType.UInt32 ? Definition.Unit : string.Empty;
 
         /// <summary>Where the effective value comes from.</summary>
         public PoolSettingSource Source { get; }
 
         /// <summary>True when the profile does not set this setting or the value matches it.</summary>
-        public bool IsCompliant => RecommendedValue is null || Definition.ValuesEqual(CurrentValue, RecommendedValue);
+        public bool IsCompliant => Recommended is null || Definition.ValuesEqual(Current, Recommended);
 
         /// <summary>A known problem with the current value (for example Enable 32-Bit Applications on WSUS).</summary>
         public string? Warning { get; }
-
-        /// <summary>The typed effective value (long, bool, TimeSpan or string).</summary>
-        public object CurrentValue { get; }
-
-        /// <summary>The typed profile value, or null.</summary>
-        public object? RecommendedValue { get; }
 
         /// <summary>The catalog entry.</summary>
         public PoolSettingDefinition Definition { get; }
 
         /// <inheritdoc />
-        public override string ToString() => $"{Name} = {Current}";
+        public override string ToString() => $"{Name} = {Definition.Describe(Current)}";
     }
 }

@@ -88,7 +88,7 @@ namespace WsusRemediation.Engine.PoolTuning
         /// <summary>Rapid-Fail Protection maximum failures.</summary>
         public long RapidFailProtectionMaxCrashes => (long)Value(PoolSettingCatalog.RapidFailProtectionMaxCrashes);
 
-        private object Value(PoolSettingDefinition definition) => Settings.First(s => ReferenceEquals(s.Definition, definition)).CurrentValue;
+        private object Value(PoolSettingDefinition definition) => Settings.First(s => ReferenceEquals(s.Definition, definition)).Current;
 
         /// <inheritdoc />
         public override string ToString() => PoolName;

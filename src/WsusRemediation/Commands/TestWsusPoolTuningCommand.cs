@@ -36,7 +36,7 @@ namespace WsusRemediation.Commands
                     }
 
                     _compliant = false;
-                    WriteVerbose($"{tuning.PoolName}: {setting.Name} is {setting.Current}; {Profile} is {setting.Recommended}.");
+                    WriteVerbose($"{tuning.PoolName}: {setting.Name} is {setting.Definition.Describe(setting.Current)}; {Profile} is {setting.Definition.Describe(setting.Recommended)}.");
                     if (Detailed)
                     {
                         WriteObject(setting);

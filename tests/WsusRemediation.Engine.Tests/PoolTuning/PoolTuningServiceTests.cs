@@ -52,8 +52,13 @@ public class PoolTuningServiceTests
         Assert.False(tuning.IsCompliant);
         var off = tuning.Settings.Where(s => !s.IsCompliant).Select(s => s.Name).OrderBy(n => n).ToArray();
         Assert.Equal(new[] { "processModel.idleTimeout", "processModel.pingingEnabled", "queueLength", "recycling.periodicRestart.privateMemory", "recycling.periodicRestart.time" }, off);
-        Assert.Equal("1843200 KB", Setting(tuning, PoolSettingCatalog.PrivateMemoryLimit).Current);
-        Assert.Equal("0 KB", Setting(tuning, PoolSettingCatalog.PrivateMemoryLimit).Recommended);
+        Assert.Equal(1843200L, Setting(tuning, PoolSettingCatalog.PrivateMemoryLimit).Current);
+        Assert.Equal(0L, Setting(tuning, PoolSettingCatalog.PrivateMemoryLimit).Recommended);
+        Assert.Equal("KB", Setting(tuning, PoolSettingCatalog.PrivateMemoryLimit).Unit);
+        Assert.Equal(TimeSpan.FromHours(29), Setting(tuning, PoolSettingCatalog.RegularTimeInterval).Current);
+        Assert.Equal(string.Empty, Setting(tuning, PoolSettingCatalog.RegularTimeInterval).Unit);
+        Assert.Equal(false, Setting(tuning, PoolSettingCatalog.PingingEnabled).Recommended);
+        Assert.Null(Setting(tuning, PoolSettingCatalog.StartMode).Recommended);
     }
 
     [Fact]

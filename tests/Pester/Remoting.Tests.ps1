@@ -1,0 +1,150 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.2' }
+# Remoting-ready objects: Invoke-Command serializes what a cmdlet returns, as Export-Clixml does. Every
+# output type must come back with the same table (the views also select Deserialized.<type>) and bind
+# to the next cmdlet exactly as the live object does. Runs against the built module in out/WsusRemediation.
+
+BeforeDiscovery {
+    $manifestPath = [IO.Path]::Combine($PSScriptRoot, '..', '..', 'out', 'WsusRemediation', 'WsusRemediation.psd1')
+    Import-Module $manifestPath -Force
+    # Every type an exported cmdlet declares in [OutputType], except .NET's own.
+    $outputTypes = @(Get-Command -Module WsusRemediation -CommandType Cmdlet |
+        ForEach-Object { $_.OutputType.Type } | Where-Object { $_ -and $_.FullName -like 'WsusRemediation.*' } |
+        ForEach-Object FullName | Sort-Object -Unique | ForEach-Object { @{ TypeName = $_ } })
+    # Types that travel inside an output object and have a view of their own.
+    $outputTypes += @{ TypeName = 'WsusRemediation.Engine.Sync.SyncHistoryEntry' }
+}
+
+BeforeAll {
+    $manifestPath = [IO.Path]::Combine($PSScriptRoot, '..', '..', 'out', 'WsusRemediation', 'WsusRemediation.psd1')
+    Import-Module $manifestPath -Force
+    $fixtures = [IO.Path]::Combine($PSScriptRoot, '..', 'WsusRemediation.Engine.Tests', 'Fixtures')
+    $streakLog = Join-Path $fixtures 'Sync/wsyncmgr.cancelled-streak.log'
+    $runningLog = Join-Path $fixtures 'Sync/wsyncmgr.running.cmtrace.log'
+    $siteServerConfig = Join-Path $fixtures 'PoolTuning/applicationHost.siteserver.config'
+
+    # One real object per output type, made by the cmdlet that returns it where that works on any
+    # OS; the Windows-only results (services, pool) are built from the engine's own types.
+    $samples = @{
+        'WsusRemediation.Engine.PoolTuning.WsusPoolTuning'    = { Get-WsusPoolTuning -ConfigurationPath $siteServerConfig }
+        'WsusRemediation.Engine.PoolTuning.PoolSettingStatus' = { Test-WsusPoolTuning -ConfigurationPath $siteServerConfig -Detailed }
+        'WsusRemediation.Engine.Logs.LogEntry'                = { Get-WsusSyncLog -Path (Join-Path $fixtures 'Logs/httperr1.log'), (Join-Path $fixtures 'Logs/wsyncmgr.log') | Select-Object -First 12 }
+        'WsusRemediation.Engine.Sync.WsusSyncStatus'          = { Get-WsusSyncStatus -LogPath $streakLog; Get-WsusSyncStatus -LogPath $runningLog }
+        'WsusRemediation.Engine.Sync.SyncHistoryEntry'        = { (Get-WsusSyncStatus -LogPath $streakLog).History }
+        'WsusRemediation.Engine.Services.SiteServiceStatus'   = {
+            [WsusRemediation.Engine.Services.SiteServiceStatus]@{ ComputerName = 'CM01.contoso.com'; Name = 'SMS_EXECUTIVE'; DisplayName = 'SMS Executive'; Kind = 'Service'; Role = 'MECM'; Present = $true; Status = 'Stopped'; StartType = 'Automatic'; Healthy = $false; Note = 'Stopped although its start type is Automatic.' }
+            [WsusRemediation.Engine.Services.SiteServiceStatus]@{ ComputerName = 'CM01.contoso.com'; Name = 'WsusPool'; DisplayName = 'WsusPool'; Kind = 'ApplicationPool'; Role = 'WSUS'; Present = $true; Status = 'Started'; Healthy = $true }
+        }
+        'WsusRemediation.Engine.Services.ServiceRestartResult' = {
+            [WsusRemediation.Engine.Services.ServiceRestartResult]@{ ComputerName = 'CM01.contoso.com'; Name = 'SMS_EXECUTIVE'; DisplayName = 'SMS Executive'; Present = $true; StatusBefore = 'Running'; StatusAfter = 'Running'; StartType = 'Automatic'; Action = 'Restarted'; Duration = [TimeSpan]::FromSeconds(12.5) }
+        }
+        'WsusRemediation.Engine.Iis.WsusPoolState' = {
+            [WsusRemediation.Engine.Iis.WsusPoolState]@{ ComputerName = 'CM01.contoso.com'; PoolName = 'WsusPool'; StateBefore = 'Stopped'; State = 'Started'; WasStopped = $true; RapidFailProtection = $true; Action = 'Started'; Duration = [TimeSpan]::FromSeconds(3); Message = 'Found stopped (rapid-fail protection), started.' }
+        }
+    }
+
+    function ConvertTo-Deserialized {
+        param([Parameter(ValueFromPipeline)] $InputObject)
+        begin { $items = [System.Collections.Generic.List[object]]::new() }
+        process { $items.Add($InputObject) }
+        end {
+            $file = Join-Path $TestDrive ('{0}.clixml' -f [guid]::NewGuid().ToString('N'))
+            $items | Export-Clixml -LiteralPath $file
+            Import-Clixml -LiteralPath $file
+        }
+    }
+
+    # "What if:" lines go to the host; a transcript is the way to read them in the same session.
+    function Get-WhatIfLine {
+        param([scriptblock] $Script)
+        $transcript = Join-Path $TestDrive ('{0}.txt' -f [guid]::NewGuid().ToString('N'))
+        Start-Transcript -LiteralPath $transcript | Out-Null
+        try { & $Script | Out-Null }
+        finally { Stop-Transcript | Out-Null }
+        @(Get-Content -LiteralPath $transcript | Where-Object { $_ -like 'What if:*' })
+    }
+}
+
+Describe 'Output types after Export-Clixml / Import-Clixml' {
+    It 'has a round-trip sample for <TypeName>' -ForEach $outputTypes {
+        $samples.Keys | Should -Contain $TypeName
+    }
+
+    It '<TypeName> comes back as Deserialized.<TypeName> with the same table at 80 and 120 columns' -ForEach $outputTypes {
+        $live = @(& $samples[$TypeName])
+        $live.Count | Should -BeGreaterThan 0
+        $live[0].GetType().FullName | Should -Be $TypeName
+        $copy = @($live | ConvertTo-Deserialized)
+
+        $copy.Count | Should -Be $live.Count
+        $copy[0].PSTypeNames[0] | Should -Be "Deserialized.$TypeName"
+        foreach ($width in 80, 120) {
+            $expected = $live | Format-Table | Out-String -Width $width
+            $copy | Format-Table | Out-String -Width $width | Should -Be $expected
+        }
+    }
+
+    It 'keeps the typed setting values: numbers compare as numbers, time spans as TimeSpan' {
+        $settings = @((Get-WsusPoolTuning -ConfigurationPath $siteServerConfig).Settings | ConvertTo-Deserialized)
+        $queue = $settings | Where-Object Name -EQ 'queueLength'
+        $queue.Current | Should -BeOfType [long]
+        $queue.Current -lt $queue.Recommended | Should -BeTrue   # 1000 < 2000; as text '1000' -lt '2000' would hide a 900
+        ($settings | Where-Object Name -EQ 'recycling.periodicRestart.time').Current | Should -Be ([TimeSpan]::FromHours(29))
+        ($settings | Where-Object Name -EQ 'processModel.pingingEnabled').Recommended | Should -BeFalse
+        ($settings | Where-Object Name -EQ 'recycling.periodicRestart.privateMemory').Unit | Should -Be 'KB'
+    }
+}
+
+Describe 'Deserialized objects piped into the next cmdlet' {
+    BeforeEach {
+        $config = Join-Path $TestDrive 'applicationHost.config'
+        Copy-Item -LiteralPath $siteServerConfig -Destination $config -Force
+        $before = [IO.File]::ReadAllBytes($config)
+    }
+
+    It 'Get-WsusPoolTuning | Set-WsusPoolTuning -WhatIf says the same changes and writes nothing' {
+        $copy = Get-WsusPoolTuning -ConfigurationPath $config | ConvertTo-Deserialized
+        $live = Get-WhatIfLine { Get-WsusPoolTuning -ConfigurationPath $config | Set-WsusPoolTuning -WhatIf }
+        $remote = Get-WhatIfLine { $copy | Set-WsusPoolTuning -WhatIf }
+
+        $live.Count | Should -Be 5
+        $remote | Should -Be $live
+        [IO.File]::ReadAllBytes($config) | Should -Be $before
+    }
+
+    It 'Get-WsusPoolTuning | Test-WsusPoolTuning answers from the same file' {
+        $copy = Get-WsusPoolTuning -ConfigurationPath $config | ConvertTo-Deserialized
+        $copy | Test-WsusPoolTuning | Should -BeFalse
+        Set-WsusPoolTuning -ConfigurationPath $config -Confirm:$false
+        $copy | Test-WsusPoolTuning | Should -BeTrue
+    }
+
+    It 'Get-WsusSyncStatus | Invoke-WsusSync -WhatIf targets the same server' {
+        $copy = Get-WsusSyncStatus -LogPath $streakLog | ConvertTo-Deserialized
+        $live = Get-WhatIfLine { Get-WsusSyncStatus -LogPath $streakLog | Invoke-WsusSync -WhatIf }
+        $remote = Get-WhatIfLine { $copy | Invoke-WsusSync -WhatIf }
+
+        $live | Should -Match 'on target "CM01\.CONTOSO\.COM"'
+        $remote | Should -Be $live
+    }
+
+    It 'Get-WsusServiceStatus | Restart-SmsService -WhatIf binds ComputerName by property name' {
+        $status = if ($IsLinux -or $IsMacOS) { & $samples['WsusRemediation.Engine.Services.SiteServiceStatus'] } else { Get-WsusServiceStatus }
+        $copy = $status | ConvertTo-Deserialized
+        $computer = @($copy)[0].ComputerName
+        if ($IsLinux -or $IsMacOS) {
+            # No service control here: PowerShell's own binding trace shows what the cmdlet received.
+            $traceFile = Join-Path $TestDrive 'binding.txt'
+            Trace-Command -Name ParameterBinding -FilePath $traceFile -Expression {
+                try { $copy | Restart-SmsService -WhatIf -ErrorAction Stop } catch { $null = $_ }   # LiveAccessRequiresWindows, after binding
+            }
+            $trace = Get-Content -LiteralPath $traceFile -Raw
+            $trace | Should -Match "ValueFromPipelineByPropertyName NO COERCION\s+(\S+\s+)*?BIND arg \[$([regex]::Escape($computer))\] to parameter \[ComputerName\]"
+            $trace | Should -Not -Match 'BIND arg \[[^\]]*SiteServiceStatus\] to param \[ComputerName\] SUCCESSFUL'
+        }
+        else {
+            $live = Get-WhatIfLine { $status | Restart-SmsService -WhatIf }
+            $remote = Get-WhatIfLine { $copy | Restart-SmsService -WhatIf }
+            $remote | Should -Be $live
+        }
+    }
+}
