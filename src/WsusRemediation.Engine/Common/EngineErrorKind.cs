@@ -34,5 +34,7 @@ namespace WsusRemediation.Engine.Common
         ReadError,
         /// <summary>The operation was stopped by the user.</summary>
         OperationStopped,
+        /// <summary>The operation ran but its result is not what it should be (a sync that did not succeed, a failed verification).</summary>
+        InvalidResult,
     }
 }
