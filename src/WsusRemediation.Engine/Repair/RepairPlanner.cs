@@ -178,9 +178,9 @@ namespace WsusRemediation.Engine.Repair
                     wanted.UnionWith(new[] { RepairStepName.RestartPool, RepairStepName.RestartIis, RepairStepName.RestartSmsServices });
                 }
 
-                if (wanted.Count > 0)
+                if (wanted.Count > 0 || manualFindings.Any(f => f.Severity >= FindingSeverity.Error))
                 {
-                    // Whatever was repaired is proven by a synchronization that succeeds.
+                    // Whatever was repaired (here or by hand) is proven by a synchronization that succeeds.
                     wanted.UnionWith(new[] { RepairStepName.StartSync, RepairStepName.WaitForSync });
                 }
 
@@ -315,6 +315,10 @@ namespace WsusRemediation.Engine.Repair
 
             return request.PoolChanges.Select(Describe).ToList();
         }
+
+        /// <summary>What TunePool would change on the pool: the pool-tuning engine's own plan for the profile.</summary>
+        public static IReadOnlyList<PoolSettingChange> PoolChanges(ApplicationHostDocument document, string poolName, PoolTuningProfileName profile) =>
+            PoolTuningService.PlanChanges(document, poolName, PoolTuningService.DesiredValues(profile, new Dictionary<string, object>(), force: false));
 
         /// <summary>One change as the plan shows it: <c>queueLength 1000 → 2000</c>.</summary>
         public static string Describe(PoolSettingChange change)

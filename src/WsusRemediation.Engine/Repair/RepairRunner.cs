@@ -373,7 +373,7 @@ namespace WsusRemediation.Engine.Repair
                 if (blockers.Count > 0 && !Options.Force)
                 {
                     var names = string.Join("; ", blockers.Select(b => $"{b.Step.Target} ({string.Join(", ", b.Step.Reason)})"));
-                    throw new WsusRemediationException(
+                    var blocked = new WsusRemediationException(
                         "ManualStepRequired",
                         EngineErrorKind.InvalidOperation,
                         $"Stopped before the synchronization: it cannot succeed until a Manual step is done by hand: {names}.",
@@ -381,6 +381,14 @@ namespace WsusRemediation.Engine.Repair
                     {
                         RecommendedAction = "Do the Manual step (Get-WsusRepairPlan shows what to do), then run Repair-WsusSync again; add -Force if it is already done.",
                     };
+                    _errors.Add(blocked);
+                    Resolve(record, RepairStepOutcome.Skipped, error: blocked.Message, errorId: blocked.ErrorId);
+                    return;
+                }
+
+                if (!Confirm(record, _shown, "Start a synchronization (MECM SyncNow, else the WSyncMgr.box inbox file, else the WSUS API)"))
+                {
+                    return;
                 }
 
                 var pool = _restarter.GetPool(_computer, Options.PoolName).State;
@@ -394,11 +402,6 @@ namespace WsusRemediation.Engine.Repair
                     {
                         RecommendedAction = "Run Repair-WsusSync -Step RestartPool, or Restart-WsusPool, and look at the WAS events (Get-WsusSyncLog -Kind PoolDisabledRapidFail).",
                     };
-                }
-
-                if (!Confirm(record, _shown, "Start a synchronization (MECM SyncNow, else the WSyncMgr.box inbox file, else the WSUS API)"))
-                {
-                    return;
                 }
 
                 try
@@ -417,7 +420,7 @@ namespace WsusRemediation.Engine.Repair
 
             private void WaitForSync(StepRecord record)
             {
-                if (_trigger is null)
+                if (_trigger is null && !_hooks.WhatIf)
                 {
                     Resolve(record, RepairStepOutcome.Skipped, error: "No synchronization was started by this run.", errorId: "NoSyncStarted");
                     record.Declined = _records.Any(r => r.Step.Name == RepairStepName.StartSync && r.Declined);
@@ -425,6 +428,11 @@ namespace WsusRemediation.Engine.Repair
                 }
 
                 if (!Confirm(record, _shown, $"Wait for the synchronization to end (at most {Options.SyncTimeout})"))
+                {
+                    return;
+                }
+
+                if (_trigger is null)
                 {
                     return;
                 }

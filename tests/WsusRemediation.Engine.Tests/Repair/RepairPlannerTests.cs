@@ -108,6 +108,7 @@ public class RepairPlannerTests
 
         var manual = Assert.Single(plan, s => s.IsManual);
         Assert.False(manual.BlocksSync);
+        Assert.Equal(new[] { RepairStepName.Manual, RepairStepName.VerifyUpdates }, plan.Select(s => s.Name)); // nothing to prove by a sync
     }
 
     [Fact]
@@ -151,7 +152,7 @@ public class RepairPlannerTests
     }
 
     [Fact]
-    public void A_findings_own_repair_step_wins_over_the_default_for_its_id_and_unknown_ids_without_a_step_plan_nothing()
+    public void A_findings_own_repair_step_wins_over_the_default_for_its_id_a_blocking_manual_step_is_proven_by_a_sync_and_unknown_ids_plan_nothing()
     {
         var plan = RepairPlanner.Plan(new RepairPlanRequest
         {
@@ -162,7 +163,7 @@ public class RepairPlannerTests
             },
         });
 
-        Assert.Equal(new[] { RepairStepName.Manual, RepairStepName.VerifyUpdates }, plan.Select(s => s.Name));
+        Assert.Equal(new[] { RepairStepName.Manual, RepairStepName.StartSync, RepairStepName.WaitForSync, RepairStepName.VerifyUpdates }, plan.Select(s => s.Name));
         Assert.Equal(RepairStepName.RestartSmsServices, RepairPlanner.StepFor(Finding(FindingIds.SmsServiceNotRunning, FindingSeverity.Error)));
         Assert.Equal(RepairStepName.None, RepairPlanner.StepFor(Finding(FindingIds.PoolStopped, FindingSeverity.Information, RepairStepName.RestartPool)));
     }

@@ -1,0 +1,348 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using WsusRemediation.Engine.Diagnosis;
+using WsusRemediation.Engine.Iis;
+using WsusRemediation.Engine.Logs;
+using WsusRemediation.Engine.Repair;
+using WsusRemediation.Engine.Services;
+using WsusRemediation.Engine.Sync;
+using Xunit;
+
+namespace WsusRemediation.Engine.Tests.Repair;
+
+/// <summary>Repair-WsusSync's engine on the simulated site server, in virtual time.</summary>
+public class RepairScenarioTests
+{
+    private static RepairStepOutcome OutcomeOf(WsusRepairResult result, RepairStepName name) => result.Steps.Single(s => s.Name == name).Outcome;
+
+    [Fact]
+    public void The_guides_broken_server_is_repaired_the_sync_succeeds_and_MECM_has_updates()
+    {
+        using var h = RepairHarness.Guide();
+        var findings = h.Diagnose();
+        Assert.Contains(findings, f => f.Id == FindingIds.PoolDisabledByRapidFailProtection);
+
+        var outcome = h.Repair();
+        var result = outcome.Result;
+
+        Assert.True(result.Succeeded, result.Summary + " " + string.Join(" | ", result.Steps.Select(s => $"{s.Name}:{s.Outcome}:{s.Error}")));
+        Assert.Empty(outcome.Errors);
+        Assert.Equal(
+            new[] { RepairStepName.TunePool, RepairStepName.RestartPool, RepairStepName.RestartIis, RepairStepName.RestartSmsServices, RepairStepName.StartSync, RepairStepName.WaitForSync, RepairStepName.VerifyUpdates },
+            result.Steps.Select(s => s.Name));
+        Assert.All(result.Steps, s => Assert.Equal(RepairStepOutcome.Done, s.Outcome));
+        Assert.Equal(SyncResult.Succeeded, result.SyncStatus!.LastResult);
+        Assert.True(result.UpdateCount > 0);
+        Assert.Equal(9873, result.UpdateCount);
+        Assert.Equal(AppPoolState.Started, h.Site.Pool("WsusPool").State);
+        Assert.Equal(ServiceState.Running, h.Site.Service("SMS_EXECUTIVE").State);
+        Assert.Equal(1, h.Site.Sync.SyncNowCalls);
+
+        // Backup first, then only the pool's values changed.
+        Assert.NotNull(result.BackupPath);
+        Assert.Equal(h.OriginalConfig, File.ReadAllBytes(result.BackupPath!));
+        var text = File.ReadAllText(h.ConfigPath);
+        Assert.Contains("queueLength=\"2000\"", text, StringComparison.Ordinal);
+        Assert.Equal("queueLength=1000; processModel.idleTimeout=00:20:00; processModel.pingingEnabled=True; recycling.periodicRestart.privateMemory=1843200 KB; recycling.periodicRestart.time=1.05:00:00", result.Steps[0].Before);
+
+        // The guide's order on the server itself: pool, IIS, SMS services, then the sync.
+        var log = h.Site.ControlLog;
+        Assert.True(log.IndexOf("start pool WsusPool") < log.IndexOf("stop W3SVC"));
+        Assert.True(log.IndexOf("stop W3SVC") < log.IndexOf("start SMS_SITE_COMPONENT_MANAGER"));
+
+        // Diagnosed again afterwards: nothing left.
+        Assert.Empty(result.FindingsAfter);
+        Assert.Equal(findings.Select(f => f.Id), result.FindingsBefore.Select(f => f.Id));
+        Assert.Null(result.StoppedAt);
+        Assert.False(result.RolledBack);
+    }
+
+    [Fact]
+    public void Without_the_tuning_the_same_sync_is_cancelled_again_which_is_why_the_plan_tunes_first()
+    {
+        using var h = RepairHarness.Guide();
+        var plan = h.Plan(steps: new[] { RepairStepName.RestartPool, RepairStepName.RestartSmsServices, RepairStepName.WaitForSync, RepairStepName.VerifyUpdates });
+
+        var result = h.Repair(plan: plan).Result;
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(RepairStepOutcome.Failed, OutcomeOf(result, RepairStepName.WaitForSync));
+        Assert.Contains("5002 WsusPool", h.Site.WasEvents.Skip(1));
+        Assert.NotEqual(SyncResult.Succeeded, result.SyncStatus!.LastResult);
+    }
+
+    [Fact]
+    public void A_second_run_on_the_repaired_server_changes_nothing_and_restarts_nothing()
+    {
+        using var h = RepairHarness.Guide();
+        Assert.True(h.Repair().Result.Succeeded);
+        var controlsAfterFirst = h.Site.ControlLog.Count;
+        var configAfterFirst = File.ReadAllBytes(h.ConfigPath);
+        var syncs = h.Site.Sync.SyncNowCalls;
+
+        var second = h.Repair().Result;
+
+        Assert.True(second.Succeeded, second.Summary);
+        Assert.Equal(new[] { RepairStepName.VerifyUpdates }, second.Steps.Select(s => s.Name));
+        Assert.Equal(controlsAfterFirst, h.Site.ControlLog.Count);
+        Assert.Equal(configAfterFirst, File.ReadAllBytes(h.ConfigPath));
+        Assert.Equal(syncs, h.Site.Sync.SyncNowCalls);
+        Assert.Null(second.BackupPath);
+        Assert.Contains("needed no repair", second.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_healthy_server_is_only_verified_nothing_is_changed_or_restarted()
+    {
+        using var h = RepairHarness.Healthy();
+
+        var result = h.Repair().Result;
+
+        Assert.True(result.Succeeded, result.Summary);
+        Assert.Equal(RepairStepOutcome.Done, Assert.Single(result.Steps).Outcome);
+        Assert.Empty(h.Site.ControlLog);
+        Assert.True(h.ConfigUnchanged);
+        Assert.False(Directory.Exists(h.BackupFolder));
+        Assert.Equal(0, h.Site.Sync.SyncNowCalls);
+        Assert.Equal(9873, result.UpdateCount);
+    }
+
+    [Fact]
+    public void A_pool_that_WAS_disables_again_after_the_change_is_rolled_back_and_restarted_and_the_sync_is_not_started()
+    {
+        using var h = RepairHarness.Guide();
+        h.Site.PoolCrashesWhen = text => text.Contains("queueLength=\"2000\"", StringComparison.Ordinal);
+
+        var outcome = h.Repair();
+        var result = outcome.Result;
+
+        Assert.False(result.Succeeded);
+        Assert.True(result.RolledBack);
+        Assert.Equal(RepairStepOutcome.RolledBack, OutcomeOf(result, RepairStepName.TunePool));
+        var detected = Assert.Single(result.Steps, s => s.ErrorId == "PoolDidNotComeBack");
+        Assert.Contains("Stopped again", detected.Error, StringComparison.Ordinal);
+        Assert.Contains("rolled back", detected.Error, StringComparison.Ordinal);
+        Assert.Equal(RepairStepOutcome.Skipped, OutcomeOf(result, RepairStepName.StartSync));
+        Assert.Equal(0, h.Site.Sync.SyncNowCalls);
+
+        // The file is back as it was and the pool runs on it.
+        Assert.True(h.ConfigUnchanged);
+        Assert.Equal(AppPoolState.Started, h.Site.Pool("WsusPool").State);
+        Assert.Contains(h.Warnings, w => w.Contains("restoring", StringComparison.Ordinal));
+        Assert.Contains(outcome.Errors, e => e.ErrorId == "PoolDidNotComeBack");
+        Assert.Contains("rolled back", result.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Web_services_answering_500_after_the_change_roll_it_back_at_once()
+    {
+        using var h = RepairHarness.Guide();
+        h.Site.WebAnswers500When = text => text.Contains("queueLength=\"2000\"", StringComparison.Ordinal);
+
+        var result = h.Repair().Result;
+
+        Assert.Equal(RepairStepOutcome.RolledBack, OutcomeOf(result, RepairStepName.TunePool));
+        Assert.Equal(RepairStepOutcome.Failed, OutcomeOf(result, RepairStepName.RestartPool));
+        Assert.Contains("HTTP 500", result.Steps[1].Error, StringComparison.Ordinal);
+        Assert.Equal(RepairStepOutcome.Skipped, OutcomeOf(result, RepairStepName.RestartIis)); // depends on the pool restart
+        Assert.Equal(RepairStepOutcome.Done, OutcomeOf(result, RepairStepName.RestartSmsServices)); // does not
+        Assert.True(h.ConfigUnchanged);
+        Assert.DoesNotContain("stop W3SVC", h.Site.ControlLog);
+    }
+
+    [Fact]
+    public void An_SMS_service_that_will_not_start_is_a_clear_error_the_rest_is_reported_and_the_report_is_written()
+    {
+        using var h = RepairHarness.Guide();
+        h.Site.Service("SMS_EXECUTIVE").StopsWhileStarting = true;
+
+        var outcome = h.Repair();
+        var result = outcome.Result;
+
+        Assert.False(result.Succeeded);
+        var sms = result.Steps.Single(s => s.Name == RepairStepName.RestartSmsServices);
+        Assert.Equal(RepairStepOutcome.Failed, sms.Outcome);
+        Assert.Contains("SMS_EXECUTIVE", sms.Error, StringComparison.Ordinal);
+        Assert.Equal("ServiceStartFailed", sms.ErrorId);
+        Assert.Contains("SMS_EXECUTIVE: Failed", sms.Note, StringComparison.Ordinal);
+        Assert.Equal(ServiceState.Running, h.Site.Service("SMS_SITE_COMPONENT_MANAGER").State); // the rest of the step still ran
+        Assert.Equal(RepairStepOutcome.Done, OutcomeOf(result, RepairStepName.TunePool));
+        Assert.Equal(RepairStepOutcome.Done, OutcomeOf(result, RepairStepName.RestartIis));
+        Assert.Equal(RepairStepOutcome.Skipped, OutcomeOf(result, RepairStepName.StartSync));
+        Assert.Contains("RestartSmsServices failed", result.Steps.Single(s => s.Name == RepairStepName.StartSync).Error, StringComparison.Ordinal);
+        Assert.Equal(0, h.Site.Sync.SyncNowCalls);
+        Assert.Contains(outcome.Errors, e => e.ErrorId == "ServiceStartFailed");
+
+        Assert.Equal(h.ReportPath, result.ReportPath);
+        var report = File.ReadAllText(h.ReportPath);
+        Assert.Contains("\"Outcome\": \"Failed\"", report, StringComparison.Ordinal);
+        Assert.Contains("\"ErrorId\": \"ServiceStartFailed\"", report, StringComparison.Ordinal);
+        Assert.Contains("\"Succeeded\": false", report, StringComparison.Ordinal);
+    }
+
+    private static void ProxyFailures(RepairHarness h)
+    {
+        // The proxy refuses the expired password: the last syncs failed (the TechNet page's first cause).
+        h.Site.ProxyRejectsCredentials = true;
+        var now = h.Clock.UtcNow.UtcDateTime;
+        for (var i = 3; i >= 1; i--)
+        {
+            h.Site.Sync.AddHistory(SyncResult.Failed, now.AddHours(-i), TimeSpan.FromMinutes(1));
+        }
+    }
+
+    [Fact]
+    public void A_proxy_blocker_stops_before_the_sync_and_names_the_manual_step()
+    {
+        using var h = RepairHarness.Healthy();
+        ProxyFailures(h);
+
+        var outcome = h.Repair();
+        var result = outcome.Result;
+
+        Assert.Equal(new[] { RepairStepName.Manual, RepairStepName.StartSync, RepairStepName.WaitForSync, RepairStepName.VerifyUpdates }, result.Steps.Select(s => s.Name));
+        var start = result.Steps.Single(s => s.Name == RepairStepName.StartSync);
+        Assert.Equal(RepairStepOutcome.Skipped, start.Outcome);
+        Assert.Equal("ManualStepRequired", start.ErrorId);
+        Assert.Contains("proxy account", start.Error, StringComparison.Ordinal);
+        Assert.Contains(FindingIds.ProxyAuthenticationFailed, start.Error, StringComparison.Ordinal);
+        Assert.Equal(RepairStepOutcome.Skipped, OutcomeOf(result, RepairStepName.WaitForSync));
+        Assert.Equal(0, h.Site.Sync.SyncNowCalls);
+        Assert.Empty(h.Site.Sync.InboxFiles);
+        Assert.False(result.Succeeded);
+        Assert.Contains(outcome.Errors, e => e.ErrorId == "ManualStepRequired");
+        Assert.Contains(h.Warnings, w => w.Contains("proxy account", StringComparison.Ordinal));
+        Assert.True(h.Clock.TotalDelayed < TimeSpan.FromSeconds(1)); // no sync waited out
+    }
+
+    [Fact]
+    public void With_Force_the_admin_says_the_manual_step_is_done_and_the_sync_runs()
+    {
+        using var h = RepairHarness.Healthy();
+        ProxyFailures(h);
+
+        var result = h.Repair(options: h.Options(force: true)).Result;
+
+        Assert.Equal(1, h.Site.Sync.SyncNowCalls);
+        Assert.Equal(RepairStepOutcome.Done, OutcomeOf(result, RepairStepName.WaitForSync));
+        Assert.True(result.Succeeded, result.Summary);
+    }
+
+    [Fact]
+    public void Ctrl_C_during_the_sync_wait_stops_the_waiting_and_reports_where_it_stopped()
+    {
+        using var h = RepairHarness.Guide();
+        using var cts = new CancellationTokenSource();
+        h.Clock.OnDelay = _ =>
+        {
+            if (h.Site.Sync.WsusRunning)
+            {
+                cts.Cancel();
+            }
+        };
+
+        var result = h.Repair(token: cts.Token).Result;
+
+        Assert.Equal("WaitForSync", result.StoppedAt);
+        Assert.False(result.Succeeded);
+        Assert.Equal(RepairStepOutcome.Done, OutcomeOf(result, RepairStepName.StartSync));
+        Assert.Equal(RepairStepOutcome.Skipped, OutcomeOf(result, RepairStepName.WaitForSync));
+        Assert.Equal("RepairStopped", result.Steps.Single(s => s.Name == RepairStepName.VerifyUpdates).ErrorId);
+        Assert.Contains("during WaitForSync", result.Summary, StringComparison.Ordinal);
+        Assert.True(File.Exists(h.ReportPath));
+        Assert.Contains("Stopped by the user", File.ReadAllText(h.LogPath), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ctrl_C_while_the_SMS_services_restart_starts_again_what_the_run_stopped()
+    {
+        using var h = RepairHarness.Guide();
+        using var cts = new CancellationTokenSource();
+        h.Clock.OnDelay = _ =>
+        {
+            // SMS_EXECUTIVE has been stopped by the run; SMS_SITE_COMPONENT_MANAGER is stopping.
+            if (h.Site.Service("SMS_SITE_COMPONENT_MANAGER").State == ServiceState.StopPending)
+            {
+                cts.Cancel();
+            }
+        };
+        h.Site.Service("SMS_EXECUTIVE").State = ServiceState.Running;
+
+        var result = h.Repair(token: cts.Token).Result;
+        h.Clock.OnDelay = null;
+        h.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal("RestartSmsServices", result.StoppedAt);
+        Assert.Equal(RepairStepOutcome.Skipped, OutcomeOf(result, RepairStepName.StartSync));
+        Assert.Equal(ServiceState.Running, h.Site.Service("SMS_EXECUTIVE").State);
+        Assert.Equal(0, h.Site.Sync.SyncNowCalls);
+    }
+
+    [Fact]
+    public void WhatIf_lists_every_step_and_touches_nothing()
+    {
+        using var h = RepairHarness.Guide();
+        var asked = new System.Collections.Generic.List<string>();
+
+        var result = h.Repair(hooks: new RepairHooks { WhatIf = true, ShouldProcess = (t, a) => { asked.Add(a); return false; } }).Result;
+
+        Assert.All(result.Steps, s => Assert.Equal(RepairStepOutcome.WhatIf, s.Outcome));
+        Assert.Equal(7, asked.Count);
+        Assert.Contains(asked, a => a.Contains("Set queueLength: 1000 -> 2000", StringComparison.Ordinal));
+        Assert.Empty(h.Site.ControlLog);
+        Assert.True(h.ConfigUnchanged);
+        Assert.False(Directory.Exists(h.BackupFolder));
+        Assert.Equal(0, h.Site.Sync.SyncNowCalls);
+        Assert.False(File.Exists(h.ReportPath));
+        Assert.False(result.Succeeded);
+        Assert.StartsWith("What if", result.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Declining_one_step_under_Confirm_skips_it_and_the_rest_still_asks()
+    {
+        using var h = RepairHarness.Guide();
+        var result = h.Repair(hooks: new RepairHooks { ShouldProcess = (t, a) => !a.StartsWith("RestartIis", StringComparison.Ordinal) }).Result;
+
+        Assert.Equal(RepairStepOutcome.Skipped, OutcomeOf(result, RepairStepName.RestartIis));
+        Assert.Equal(RepairStepOutcome.Done, OutcomeOf(result, RepairStepName.RestartSmsServices));
+        Assert.DoesNotContain("stop W3SVC", h.Site.ControlLog);
+    }
+
+    [Fact]
+    public void The_technet_bits_case_sets_BITS_to_Manual_starts_it_and_restarts_WSUS()
+    {
+        using var h = RepairHarness.Healthy();
+        h.Site.Service("BITS").StartType = ServiceStartType.Disabled;
+        h.Site.SetServiceState("WsusService", ServiceState.Stopped);
+
+        var result = h.Repair().Result;
+
+        Assert.Equal(new[] { RepairStepName.RepairBits, RepairStepName.RestartWsusService, RepairStepName.StartSync, RepairStepName.WaitForSync, RepairStepName.VerifyUpdates }, result.Steps.Select(s => s.Name));
+        Assert.True(result.Succeeded, result.Summary + string.Join(" | ", result.Steps.Select(s => $"{s.Name}:{s.Outcome}:{s.Error}")));
+        Assert.Equal(new[] { "BITS Manual" }, h.Site.StartTypeChanges);
+        Assert.Equal("BITS Stopped, Disabled", result.Steps[0].Before);
+        Assert.Equal("BITS Running, Manual", result.Steps[0].After);
+        Assert.Equal(ServiceState.Running, h.Site.Service("WsusService").State);
+    }
+
+    [Fact]
+    public void Every_run_is_in_the_CMTrace_log_and_Get_WsusSyncLogs_reader_reads_it_back()
+    {
+        using var h = RepairHarness.Guide();
+        h.Repair();
+        h.Repair();
+
+        var entries = EvidenceReader.ReadFile(h.LogPath).ToList();
+
+        Assert.True(entries.Count >= 10);
+        Assert.All(entries, e => Assert.Equal(CmTraceLog.DefaultComponent, e.Component));
+        Assert.Equal(2, entries.Count(e => e.Message.StartsWith("Repair-WsusSync on CM01", StringComparison.Ordinal)));
+        Assert.Contains(entries, e => e.Message.StartsWith("Step 1 TunePool on CM01: Done", StringComparison.Ordinal) && e.Message.Contains("queueLength=1000", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.Message.Contains("was repaired", StringComparison.Ordinal));
+        Assert.True(entries.Zip(entries.Skip(1)).All(p => p.First.TimeUtc <= p.Second.TimeUtc));
+        Assert.Equal(h.Clock.UtcNow.UtcDateTime, entries[^1].TimeUtc);
+    }
+}
