@@ -12,6 +12,7 @@ using WsusRemediation.Engine.Logs;
 //   dotnet run -c Release --project tests/WsusRemediation.Engine.Benchmarks -- [--sizes 10,100] [--gb] [--dir /tmp/x] [--formats CMTrace,HttpErr]
 //   -- --fingerprint <fixtures folder> [--sizes 10]: one hash per input of everything read, to diff before/after a parser change
 // and, for the pool-tuning engine on applicationHost.config files of 10 to 5000 pools: -- [--dir /tmp/x] --pools
+// and, for Repair-WsusSync in virtual time (repair time / the simulated server's own busy time): -- --repair
 var sizes = new List<int> { 10, 100 };
 var dir = Path.Combine(Path.GetTempPath(), "wsusrem-bench");
 var formats = new List<LogFormat> { LogFormat.CMTrace, LogFormat.SmsSimple, LogFormat.SoftwareDistribution, LogFormat.HttpErr, LogFormat.EventXml };
@@ -29,6 +30,9 @@ for (var i = 0; i < args.Length; i++)
         case "--dir":
             dir = args[++i];
             break;
+        case "--repair":
+            Directory.CreateDirectory(dir);
+            return RepairBenchmark.Run(dir);
         case "--pools":
             Directory.CreateDirectory(dir);
             PoolTuningBenchmark.Run(dir);
