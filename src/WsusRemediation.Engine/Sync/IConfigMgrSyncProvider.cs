@@ -31,6 +31,9 @@ namespace WsusRemediation.Engine.Sync
 
         /// <summary>The number of SMS_SoftwareUpdate instances; empty when not counted.</summary>
         public int? UpdateCount { get; init; }
+
+        /// <summary>Why the updates were not counted although asked (the count took too long or failed); empty otherwise.</summary>
+        public string? UpdateCountError { get; init; }
     }
 
     /// <summary>SMS_SUPSyncStatus.</summary>

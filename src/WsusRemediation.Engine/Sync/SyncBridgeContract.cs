@@ -16,7 +16,8 @@ namespace WsusRemediation.Engine.Sync
     /// totalItems, lastSynchronization and history (objects with startTime, endTime, result
     /// (SynchronizationResult name), error, errorText, startedManually).</item>
     /// <item><c>WsusStarted</c>: StartSynchronization() returned.</item>
-    /// <item><c>ConfigMgrStatus</c>: siteCode, providerMachine, updateCount, updatePoints (objects with
+    /// <item><c>ConfigMgrStatus</c>: siteCode, providerMachine, updateCount (null when not counted),
+    /// updateCountError (why a count that was asked for is missing), updatePoints (objects with
     /// wsusServerName, wsusSourceServer, lastSyncState, lastSyncStateTime, lastSyncErrorCode,
     /// lastSuccessfulSyncTime, syncCatalogVersion).</item>
     /// <item><c>ConfigMgrSyncNow</c>: returnValue of SyncNow.</item>
@@ -59,6 +60,7 @@ namespace WsusRemediation.Engine.Sync
                 SiteCode = Str(root, "siteCode") ?? string.Empty,
                 ProviderMachine = Str(root, "providerMachine") ?? string.Empty,
                 UpdateCount = (int?)Long(root, "updateCount"),
+                UpdateCountError = Str(root, "updateCountError"),
                 UpdatePoints = Items(root, "updatePoints").Select(p => new SupSyncStatus
                 {
                     WsusServerName = Str(p, "wsusServerName") ?? string.Empty,

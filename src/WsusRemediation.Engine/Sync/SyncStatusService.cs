@@ -52,7 +52,7 @@ namespace WsusRemediation.Engine.Sync
                 case SyncSource.Wsus:
                     return SyncReasoning.Merge(computerName, new[] { ReadWsus(cancellationToken) }, now, null, HistoryCount);
                 case SyncSource.ConfigMgr:
-                    return SyncReasoning.Merge(computerName, new[] { ReadConfigMgr(computerName, countUpdates, cancellationToken) }, now, null, HistoryCount);
+                    return SyncReasoning.Merge(computerName, new[] { ReadConfigMgr(computerName, countUpdates, cancellationToken, verbose) }, now, null, HistoryCount);
                 default:
                     return SyncReasoning.Merge(computerName, ReadAuto(computerName, countUpdates, cancellationToken, verbose), now, null, HistoryCount);
             }
@@ -64,7 +64,7 @@ namespace WsusRemediation.Engine.Sync
             var failures = new List<WsusRemediationException>();
             foreach (var (name, read) in new (string, Func<SyncObservation>)[]
             {
-                ("MECM SMS Provider", () => ReadConfigMgr(computerName, countUpdates, cancellationToken)),
+                ("MECM SMS Provider", () => ReadConfigMgr(computerName, countUpdates, cancellationToken, verbose)),
                 ("WSUS API", () => ReadWsus(cancellationToken)),
             })
             {
@@ -99,8 +99,16 @@ namespace WsusRemediation.Engine.Sync
         private SyncObservation ReadWsus(CancellationToken cancellationToken) =>
             SyncReasoning.FromWsus((_wsus ?? throw NotAvailable("WSUS API")).Read(HistoryCount, cancellationToken), HistoryCount);
 
-        private SyncObservation ReadConfigMgr(string? computerName, bool countUpdates, CancellationToken cancellationToken) =>
-            SyncReasoning.FromConfigMgr((_configMgr ?? throw NotAvailable("MECM SMS Provider")).Read(countUpdates, cancellationToken), computerName);
+        private SyncObservation ReadConfigMgr(string? computerName, bool countUpdates, CancellationToken cancellationToken, Action<string>? verbose = null)
+        {
+            var snapshot = (_configMgr ?? throw NotAvailable("MECM SMS Provider")).Read(countUpdates, cancellationToken);
+            if (countUpdates && snapshot.UpdateCount is null && snapshot.UpdateCountError is { } reason)
+            {
+                verbose?.Invoke($"MECM's software updates were not counted: {reason}");
+            }
+
+            return SyncReasoning.FromConfigMgr(snapshot, computerName);
+        }
 
         private static WsusRemediationException NotAvailable(string what) =>
             new WsusRemediationException("SyncSourceUnavailable", EngineErrorKind.NotInstalled, $"The {what} is not available here.");

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Threading;
 using WsusRemediation.Engine.Services;
 using WsusRemediation.Engine.Sync;
@@ -26,6 +27,13 @@ namespace WsusRemediation.Engine.Windows
         /// <summary>How long the child process may take (counting SMS_SoftwareUpdate enumerates every update).</summary>
         public TimeSpan BridgeTimeout { get; init; } = TimeSpan.FromMinutes(3);
 
+        /// <summary>
+        /// How long counting SMS_SoftwareUpdate may take inside the child; past it the count is left out and the
+        /// status is still returned. Well under <see cref="BridgeTimeout"/>, which also covers starting the child,
+        /// finding the site and reading SMS_SUPSyncStatus.
+        /// </summary>
+        public TimeSpan CountTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
         private string Target => _computerName ?? Environment.MachineName;
 
         /// <inheritdoc />
@@ -41,6 +49,7 @@ namespace WsusRemediation.Engine.Windows
             + "$ComputerName = " + WindowsPowerShellProcess.Quote(_computerName) + "\n"
             + "$FullSync = " + (fullSync ? "$true" : "$false") + "\n"
             + "$CountUpdates = " + (countUpdates ? "$true" : "$false") + "\n"
+            + "$CountTimeoutSeconds = " + ((int)Math.Ceiling(CountTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "\n"
             + "$Contract = " + WindowsPowerShellProcess.Quote(SyncBridgeContract.ContractName) + "\n"
             + BridgeScript;
 
@@ -79,10 +88,24 @@ try {
                         lastSyncState = [long]$_.LastSyncState; lastSyncStateTime = (ConvertTo-UtcText $_.LastSyncStateTime)
                         lastSyncErrorCode = [long]$_.LastSyncErrorCode; lastSuccessfulSyncTime = (ConvertTo-UtcText $_.LastSuccessfulSyncTime)
                         syncCatalogVersion = [long]$_.SyncCatalogVersion } })
-        # No WQL COUNT form is documented for SMS_SoftwareUpdate; enumerate the keys only.
+        # No WQL COUNT form is documented for SMS_SoftwareUpdate: the keys are enumerated and counted as they
+        # stream in. Bounded, because on a large site the count could outlast the bridge's own timeout and take
+        # the status above down with it: past the limit the count is left out, and the document says why.
         $count = $null
-        if ($CountUpdates) { $count = @(Get-CimInstance @cim -Namespace $namespace -Query 'SELECT CI_ID FROM SMS_SoftwareUpdate').Count }
-        $doc = [ordered]@{ contract = $Contract; kind = 'ConfigMgrStatus'; siteCode = $site; providerMachine = $machine; updateCount = $count; updatePoints = $points }
+        $countError = $null
+        if ($CountUpdates) {
+            try {
+                $watch = [Diagnostics.Stopwatch]::StartNew()
+                $n = 0
+                Get-CimInstance @cim -Namespace $namespace -Query 'SELECT CI_ID FROM SMS_SoftwareUpdate' -OperationTimeoutSec $CountTimeoutSeconds | ForEach-Object {
+                    $n++
+                    if ($watch.Elapsed.TotalSeconds -gt $CountTimeoutSeconds) { throw [TimeoutException]::new(""Counting SMS_SoftwareUpdate took over $CountTimeoutSeconds s (counted $n so far)."") }
+                }
+                $count = $n
+            }
+            catch { $countError = $_.Exception.Message }
+        }
+        $doc = [ordered]@{ contract = $Contract; kind = 'ConfigMgrStatus'; siteCode = $site; providerMachine = $machine; updateCount = $count; updateCountError = $countError; updatePoints = $points }
     }
 }
 catch {
@@ -90,8 +113,7 @@ catch {
     while ($e -is [System.Management.Automation.MethodInvocationException] -and $null -ne $e.InnerException) { $e = $e.InnerException }
     $doc = [ordered]@{ contract = $Contract; kind = 'Error'; error = [ordered]@{ stage = $stage; type = $e.GetType().FullName; message = $e.Message } }
 }
-# Straight to stdout: the host would wrap a long line to its buffer width.
-[Console]::Out.WriteLine(($doc | ConvertTo-Json -Depth 5 -Compress))
+Write-BridgeDocument $doc
 ";
     }
 }

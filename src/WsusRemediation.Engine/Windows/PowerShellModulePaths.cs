@@ -18,17 +18,19 @@ namespace WsusRemediation.Engine.Windows
     /// </summary>
     internal sealed class PowerShellModulePaths
     {
-        private const char Separator = ';';
+        private readonly char _separator;
         private readonly HashSet<string> _own;
         private readonly Func<string, bool> _isPowerShellHome;
 
         /// <summary>
         /// <paramref name="ownPaths"/>: PowerShell 7's CurrentUser, AllUsers and $PSHOME module folders and the
         /// ones its powershell.config.json files name. <paramref name="isPowerShellHome"/>: whether a folder
-        /// is the home of a PowerShell 7 installation (it holds pwsh.dll).
+        /// is the home of a PowerShell 7 installation (it holds pwsh.dll). <paramref name="separator"/>: the
+        /// platform's path-list separator (';' on Windows).
         /// </summary>
-        public PowerShellModulePaths(IEnumerable<string?> ownPaths, Func<string, bool> isPowerShellHome)
+        public PowerShellModulePaths(IEnumerable<string?> ownPaths, Func<string, bool> isPowerShellHome, char separator = ';')
         {
+            _separator = separator;
             _own = new HashSet<string>((ownPaths ?? throw new ArgumentNullException(nameof(ownPaths))).Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => Normalize(p!)), StringComparer.OrdinalIgnoreCase);
             _isPowerShellHome = isPowerShellHome ?? throw new ArgumentNullException(nameof(isPowerShellHome));
         }
@@ -48,11 +50,11 @@ namespace WsusRemediation.Engine.Windows
                 return null;
             }
 
-            var kept = current!.Split(Separator)
+            var kept = current!.Split(_separator)
                 .Select(p => p.Trim())
                 .Where(p => p.Length > 0 && !_own.Contains(Normalize(p)) && !IsInPowerShellHome(p))
                 .ToList();
-            return kept.Count == 0 ? null : string.Join(Separator.ToString(), kept);
+            return kept.Count == 0 ? null : string.Join(_separator.ToString(), kept);
         }
 
         private bool IsInPowerShellHome(string path)
@@ -77,7 +79,7 @@ namespace WsusRemediation.Engine.Windows
             var configured = isCore
                 ? new[] { Combine(psHome, "powershell.config.json"), Combine(documents, "PowerShell", "powershell.config.json") }.Select(ReadConfiguredModulePath)
                 : Enumerable.Empty<string?>();
-            return FromFolders(documents, Environment.GetFolderPath(Environment.SpecialFolder.ProgramFiles), psHome, isCore, configured, HoldsPwshDll);
+            return FromFolders(documents, Environment.GetFolderPath(Environment.SpecialFolder.ProgramFiles), psHome, isCore, configured, HoldsPwshDll, Path.PathSeparator);
         }
 
         /// <summary>
@@ -85,7 +87,7 @@ namespace WsusRemediation.Engine.Windows
         /// (AllUsers), $PSHOME\Modules and the folders its powershell.config.json files set. Hosted by Windows
         /// PowerShell (<paramref name="isCore"/> false), $PSHOME\Modules is 5.1's own and stays.
         /// </summary>
-        internal static PowerShellModulePaths FromFolders(string? documents, string? programFiles, string? psHome, bool isCore, IEnumerable<string?> configured, Func<string, bool> isPowerShellHome)
+        internal static PowerShellModulePaths FromFolders(string? documents, string? programFiles, string? psHome, bool isCore, IEnumerable<string?> configured, Func<string, bool> isPowerShellHome, char separator = ';')
         {
             var own = new List<string?> { Combine(documents, "PowerShell", "Modules"), Combine(programFiles, "PowerShell", "Modules") };
             if (isCore)
@@ -94,7 +96,7 @@ namespace WsusRemediation.Engine.Windows
             }
 
             own.AddRange(configured ?? Enumerable.Empty<string?>());
-            return new PowerShellModulePaths(own, isPowerShellHome);
+            return new PowerShellModulePaths(own, isPowerShellHome, separator);
         }
 
         /// <summary>The "PSModulePath" setting of a powershell.config.json text, environment variables expanded; null when absent or unreadable.</summary>

@@ -152,14 +152,21 @@ namespace WsusRemediation.Engine.Windows
 
         /// <summary>
         /// Runs before every bridge script, in Windows PowerShell 5.1: UTF-8 output without a byte order
-        /// mark (the reader decodes UTF-8; the console code page would mangle non-ASCII names); no progress
-        /// records; and no ETS Count property on arrays, which makes 5.1's ConvertTo-Json print some arrays as
-        /// {"value":[...],"Count":n} (PowerShell/PowerShell#3222; removed in PowerShell 6).
+        /// mark, attempted only (the setter is not confirmed to work in a process started with CreateNoWindow
+        /// and may throw "The handle is invalid"); no progress records; no ETS Count property on arrays, which
+        /// makes 5.1's ConvertTo-Json print some arrays as {"value":[...],"Count":n} (PowerShell/PowerShell#3222;
+        /// removed in PowerShell 6); and Write-BridgeDocument, which prints the document as one line of pure
+        /// ASCII (every other character as \uXXXX), so it reads the same whichever encoding the console ended
+        /// up with, and straight to standard output, because the host would wrap a long line to its width.
         /// </summary>
         internal const string Preamble =
-            "[Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false\n"
+            "try { [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false } catch { $null = $_ }\n"
             + "$ProgressPreference = 'SilentlyContinue'\n"
-            + "Remove-TypeData -TypeName System.Array -ErrorAction SilentlyContinue\n";
+            + "Remove-TypeData -TypeName System.Array -ErrorAction SilentlyContinue\n"
+            + "function Write-BridgeDocument($Document) {\n"
+            + "    $json = $Document | ConvertTo-Json -Depth 5 -Compress\n"
+            + "    [Console]::Out.WriteLine([regex]::Replace($json, '[^\\u0000-\\u007F]', { param($m) '\\u{0:x4}' -f [int]$m.Value[0] }))\n"
+            + "}\n";
 
         /// <summary>
         /// The command line: -EncodedCommand takes Base64 of the UTF-16LE script, which sidesteps every

@@ -210,8 +210,7 @@ catch {
     if ($e -is [System.Net.WebException] -and $null -ne $e.Response) { try { $status = [int]$e.Response.StatusCode } catch { $status = $null } }
     $doc = [ordered]@{ contract = $Contract; kind = 'Error'; error = [ordered]@{ stage = $stage; type = $e.GetType().FullName; message = $e.Message; httpStatus = $status } }
 }
-# Straight to stdout: the host would wrap a long line to its buffer width.
-[Console]::Out.WriteLine(($doc | ConvertTo-Json -Depth 5 -Compress))
+Write-BridgeDocument $doc
 ";
     }
 }

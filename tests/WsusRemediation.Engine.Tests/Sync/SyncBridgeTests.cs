@@ -115,6 +115,31 @@ public class SyncBridgeTests
         Assert.Contains("Nicht autorisiert", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_count_that_outlasted_its_limit_leaves_the_status_and_is_told_in_verbose()
+    {
+        const string json = "{\"contract\":\"WsusRemediation.Sync/1\",\"kind\":\"ConfigMgrStatus\",\"siteCode\":\"PS1\",\"providerMachine\":\"CM01\",\"updateCount\":null," +
+            "\"updateCountError\":\"Counting SMS_SoftwareUpdate took over 90 s (counted 48211 so far).\",\"updatePoints\":[{\"wsusServerName\":\"CM01\",\"lastSyncState\":6702,\"lastSyncStateTime\":\"2026-11-09T10:06:52.000Z\"}]}";
+        var verbose = new System.Collections.Generic.List<string>();
+        var service = new SyncStatusService(new VirtualClock(), configMgr: new ConfigMgrProviderAdapter("CM01", new FakeRunner(json)));
+
+        var status = service.Read(SyncSource.ConfigMgr, "CM01", CancellationToken.None, verbose.Add);
+
+        Assert.Null(status.ConfigMgrUpdateCount);
+        Assert.Equal(SyncResult.Succeeded, status.LastResult);
+        Assert.Contains(verbose, v => v.Contains("were not counted: Counting SMS_SoftwareUpdate took over 90 s", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_count_limit_is_handed_to_the_script_in_whole_seconds()
+    {
+        var runner = new FakeRunner("{}");
+        var adapter = new ConfigMgrProviderAdapter("CM01", runner) { CountTimeout = TimeSpan.FromSeconds(42.5) };
+
+        Assert.Contains("$CountTimeoutSeconds = 43\n", adapter.Script("Read", false, true), StringComparison.Ordinal);
+        Assert.Contains("-OperationTimeoutSec $CountTimeoutSeconds", adapter.Script("Read", false, true), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("The request failed with HTTP status 401: Unauthorized.", 401)]
     [InlineData("The remote server returned an error: (407) Proxy Authentication Required.", 407)]

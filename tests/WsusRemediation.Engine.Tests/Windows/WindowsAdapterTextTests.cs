@@ -36,12 +36,13 @@ public class WindowsAdapterTextTests
         Assert.StartsWith("-NoLogo -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand ", arguments, StringComparison.Ordinal);
         var encoded = arguments.Substring(arguments.LastIndexOf(' ') + 1);
         var bytes = Convert.FromBase64String(encoded);
-        Assert.Equal((byte)'[', bytes[0]);
+        Assert.Equal((byte)WindowsPowerShellProcess.Preamble[0], bytes[0]);
         Assert.Equal(0, bytes[1]); // UTF-16 little endian, no byte order mark
         var decoded = Encoding.Unicode.GetString(bytes);
         Assert.Equal(WindowsPowerShellProcess.Preamble + script, decoded);
         Assert.Contains("Remove-TypeData -TypeName System.Array", decoded, StringComparison.Ordinal);
         Assert.Contains("UTF8Encoding $false", decoded, StringComparison.Ordinal);
+        Assert.Contains("function Write-BridgeDocument", decoded, StringComparison.Ordinal);
     }
 
     [Fact]
