@@ -42,6 +42,7 @@ namespace WsusRemediation.Engine.Logs
             ["Microsoft-Windows-IIS-W3SVC-WP"] = "Application",
             ["Application Error"] = "Application",
             ["Windows Server Update Services"] = "Application",
+            ["Service Control Manager"] = "System",
         };
 
         /// <summary>The queries for every event in <see cref="EvidenceCatalog.KnownEvents"/>, grouped by channel.</summary>

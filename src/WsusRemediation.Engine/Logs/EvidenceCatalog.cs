@@ -86,6 +86,7 @@ namespace WsusRemediation.Engine.Logs
         private static readonly string[] WasProviders = { "Microsoft-Windows-WAS", "WAS" };
         private static readonly string[] W3svcProviders = { "Microsoft-Windows-IIS-W3SVC", "W3SVC" };
         private static readonly string[] W3wpProviders = { "Microsoft-Windows-IIS-W3SVC-WP", "W3SVC-WP" };
+        private static readonly string[] ScmProviders = { "Service Control Manager" };
 
         // Order matters: the first match wins, so the specific wsyncmgr lines come before the generic ones.
         private static readonly EvidenceSignature[] MecmLines =
@@ -112,6 +113,9 @@ namespace WsusRemediation.Engine.Logs
         // Failure reasons: a record's Kind when it stands alone (a WCM line), its Cause inside a "Sync failed" line.
         private static readonly EvidenceSignature[] Causes =
         {
+            // Before the generic "The request failed with HTTP status" below: a 407 is the proxy's answer, not WCM's.
+            new EvidenceSignature(EvidenceKind.ProxyAuthenticationRequired, SignatureMatch.MessageContains, "HTTP status 407", TroubleSync + " (407 listed among the web-service failures); TechNet Issues with Synchronization (expired proxy password)", isCause: true),
+            new EvidenceSignature(EvidenceKind.ProxyAuthenticationRequired, SignatureMatch.MessageContains, "(407) Proxy Authentication Required", "System.Net WebException text for HTTP 407; TechNet Issues with Synchronization (expired proxy password)", inferred: true, isCause: true),
             new EvidenceSignature(EvidenceKind.WsusApi503, SignatureMatch.MessageContains, "HTTP status 503", TroubleSync + "; windowsserverdocs wsus-messages-and-troubleshooting-tips (6703/503)", isCause: true),
             new EvidenceSignature(EvidenceKind.WsusNotConfigured, SignatureMatch.MessageContains, "WSUS server not configured", TroubleSync, isCause: true),
             new EvidenceSignature(EvidenceKind.CertificateChainUntrusted, SignatureMatch.MessageContains, "800B0109", "SA wsus-not-sync-with-certificate-error-800B0109", isCause: true),
@@ -141,6 +145,8 @@ namespace WsusRemediation.Engine.Logs
             new EvidenceSignature(EvidenceKind.SyncCancelled, SignatureMatch.WsusEventId, "387", "GetEventHistory sample pairing 381/382 with 384/386/387 (code-index 17272766978)", inferred: true),
             new EvidenceSignature(EvidenceKind.ContentSyncStarted, SignatureMatch.WsusEventId, "361", "SA troubleshoot-software-update-management (Content synchronization started.)"),
             new EvidenceSignature(EvidenceKind.SyncRequested, SignatureMatch.MessageStartsWith, "Synchronization manually started", Track + " (AdminDataAccess.StartSubscriptionManually)"),
+            new EvidenceSignature(EvidenceKind.ContentDownloadFailed, SignatureMatch.WsusEventId, "364", "TechNet Issues with Synchronization (downstream downloads failing); event text not found", inferred: true),
+            new EvidenceSignature(EvidenceKind.ContentDownloadFailed, SignatureMatch.MessageContains, "Content file download failed", "TechNet Issues with Synchronization (downstream downloads failing); text not found verbatim", inferred: true),
         };
 
         private static readonly EvidenceSignature[] HttpErrReasons =
@@ -177,6 +183,11 @@ namespace WsusRemediation.Engine.Logs
             Event(EvidenceKind.WsusContentNotAccessible, new[] { "Windows Server Update Services" }, 12072, "MS blog the_secure_infrastructure_guy 2015"),
             Event(EvidenceKind.WsusCatalogSyncFailed, new[] { "Windows Server Update Services" }, 10021, "TechNet Issues with Synchronization (text unverified)", inferred: true),
             Event(EvidenceKind.WsusCatalogSyncFailed, new[] { "Windows Server Update Services" }, 10022, "TechNet Issues with Synchronization (text unverified)", inferred: true),
+            Event(EvidenceKind.ContentDownloadFailed, new[] { "Windows Server Update Services" }, 364, "TechNet Issues with Synchronization (text unverified)", inferred: true),
+            Event(EvidenceKind.ServiceStartTypeChanged, ScmProviders, 7040, "Service Control Manager 7040 (param1 display name, param2/3 old/new start type, param4 service name); TechNet Issues with Synchronization (BITS disabled)"),
+            Event(EvidenceKind.ServiceStateChanged, ScmProviders, 7036, "Service Control Manager 7036 (param1 display name, param2 state, Binary the service name)"),
+            Event(EvidenceKind.ServiceTerminated, ScmProviders, 7031, "Service Control Manager 7031 (terminated unexpectedly, recovery action)"),
+            Event(EvidenceKind.ServiceTerminated, ScmProviders, 7034, "Service Control Manager 7034 (terminated unexpectedly)"),
         };
 
         // WAS message templates (technical-facts §6.1), used when an exported event carries no rendered message.
@@ -501,6 +512,13 @@ namespace WsusRemediation.Engine.Logs
             {
                 if (signature.EventId == id && (ProviderMatches(signature, provider) || ProviderMatches(signature, sourceName)))
                 {
+                    // Every service's state changes land in the System log; only those a sync needs mean something here.
+                    if (signature.Kind is EvidenceKind.ServiceStartTypeChanged or EvidenceKind.ServiceStateChanged or EvidenceKind.ServiceTerminated
+                        && ServiceEvents.ServiceName(entry) is null)
+                    {
+                        return EvidenceKind.None;
+                    }
+
                     return signature.Kind;
                 }
             }

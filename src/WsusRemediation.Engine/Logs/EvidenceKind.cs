@@ -85,6 +85,12 @@ namespace WsusRemediation.Engine.Logs
         /// <summary>Catalog import failed (<c>ImportUpdateFromCatalogSite failed</c>).</summary>
         CatalogImportFailed = 305,
 
+        /// <summary>
+        /// HTTP 407 Proxy Authentication Required: the proxy refused the credentials WSUS sent (an expired
+        /// or wrong proxy password). Not a WCM configuration failure: the fix is the proxy account.
+        /// </summary>
+        ProxyAuthenticationRequired = 306,
+
         // --- HTTP.sys (HTTPERR) ---
 
         /// <summary>HTTPERR <c>QueueFull</c>: the pool's request queue (queueLength) is full.</summary>
@@ -153,5 +159,22 @@ namespace WsusRemediation.Engine.Logs
 
         /// <summary>WSUS 10021/10022: catalog synchronization failed (message text not verified).</summary>
         WsusCatalogSyncFailed = 601,
+
+        /// <summary>
+        /// WSUS could not download an update's content (event 364, <c>Content file download failed</c>; text
+        /// inferred). With an HTTP 404 from an upstream WSUS server it means the upstream lacks the update.
+        /// </summary>
+        ContentDownloadFailed = 602,
+
+        // --- Service Control Manager (System log), only for the services a sync needs ---
+
+        /// <summary>SCM 7040: a service's start type was changed (BITS set to disabled stops WSUS downloads).</summary>
+        ServiceStartTypeChanged = 700,
+
+        /// <summary>SCM 7036: a service entered the running or stopped state.</summary>
+        ServiceStateChanged = 701,
+
+        /// <summary>SCM 7031/7034: a service terminated unexpectedly.</summary>
+        ServiceTerminated = 702,
     }
 }
