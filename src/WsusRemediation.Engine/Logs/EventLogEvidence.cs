@@ -45,15 +45,45 @@ namespace WsusRemediation.Engine.Logs
             ["Service Control Manager"] = "System",
         };
 
-        /// <summary>The queries for every event in <see cref="EvidenceCatalog.KnownEvents"/>, grouped by channel.</summary>
+        /// <summary>
+        /// The most terms (provider and event-id tests, plus the time) one XPath query may hold: the event log
+        /// refuses structured queries with more than about 22 (elastic/beats#1491).
+        /// </summary>
+        public const int MaxQueryTerms = 22;
+
+        /// <summary>
+        /// The queries for every event in <see cref="EvidenceCatalog.KnownEvents"/>, grouped by channel; a
+        /// channel whose providers need more than <see cref="MaxQueryTerms"/> terms gets several queries.
+        /// </summary>
         public static IReadOnlyList<EventLogQuery> KnownEventQueries(DateTimeOffset? since)
         {
-            return EvidenceCatalog.KnownEvents
-                .GroupBy(e => ChannelOfProvider.TryGetValue(e.Provider, out var channel) ? channel : "Application", StringComparer.OrdinalIgnoreCase)
-                .Select(channel => new EventLogQuery(
-                    channel.Key,
-                    BuildXPath(channel.GroupBy(e => e.Provider, StringComparer.OrdinalIgnoreCase).Select(p => (p.Key, (IEnumerable<int>)p.Select(e => e.EventId).Distinct().ToList())), since)))
-                .ToList();
+            var queries = new List<EventLogQuery>();
+            var timeTerms = since.HasValue ? 1 : 0;
+            foreach (var channel in EvidenceCatalog.KnownEvents.GroupBy(e => ChannelOfProvider.TryGetValue(e.Provider, out var name) ? name : "Application", StringComparer.OrdinalIgnoreCase))
+            {
+                var batch = new List<(string, IEnumerable<int>)>();
+                var terms = timeTerms;
+                foreach (var provider in channel.GroupBy(e => e.Provider, StringComparer.OrdinalIgnoreCase))
+                {
+                    var ids = provider.Select(e => e.EventId).Distinct().ToList();
+                    if (batch.Count > 0 && terms + 1 + ids.Count > MaxQueryTerms)
+                    {
+                        queries.Add(new EventLogQuery(channel.Key, BuildXPath(batch, since)));
+                        batch = new List<(string, IEnumerable<int>)>();
+                        terms = timeTerms;
+                    }
+
+                    batch.Add((provider.Key, ids));
+                    terms += 1 + ids.Count;
+                }
+
+                if (batch.Count > 0)
+                {
+                    queries.Add(new EventLogQuery(channel.Key, BuildXPath(batch, since)));
+                }
+            }
+
+            return queries;
         }
 
         /// <summary>

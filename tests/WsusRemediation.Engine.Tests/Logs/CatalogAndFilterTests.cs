@@ -22,7 +22,9 @@ public class EvidenceCatalogTests
     [InlineData("Sync failed: The operation has timed out. Source: Microsoft.UpdateServices.Internal.DatabaseAccess.ApiRemotingCompressionProxy.GetWebResponse", EvidenceKind.SyncFailed, EvidenceKind.OperationTimedOut)]
     [InlineData("Sync Failed: USSCommunicationError: WebException: The underlying connection was closed: Could not establish trust relationship for the SSL/TLS secure channel", EvidenceKind.SyncFailed, EvidenceKind.TlsFailure)]
     [InlineData("Sync failed: UssCommunicationError: WebException: The remote name could not be resolved: 'sws.update.microsoft.com'\nat System.Net.HttpWebRequest.GetRequestStream(TransportContext& context). Source: Microsoft.SystemsManagementServer.SoftwareUpdatesManagement.WsusSyncAction.WSyncAction.SyncWSUS", EvidenceKind.SyncFailed, EvidenceKind.RemoteNameNotResolved)]
-    [InlineData("System.Net.WebException: The request failed with HTTP status 407: Proxy Authentication Required.", EvidenceKind.WcmConfigFailure, EvidenceKind.None)]
+    // A 407 is the proxy refusing WSUS's credentials (an expired proxy password), not a WCM configuration failure.
+    [InlineData("System.Net.WebException: The request failed with HTTP status 407: Proxy Authentication Required.", EvidenceKind.ProxyAuthenticationRequired, EvidenceKind.None)]
+    [InlineData("Sync failed: UssCommunicationError: WebException: The remote server returned an error: (407) Proxy Authentication Required.", EvidenceKind.SyncFailed, EvidenceKind.ProxyAuthenticationRequired)]
     [InlineData("Indexing Failed. Could not connect to SUSDB", EvidenceKind.SusdbUnreachable, EvidenceKind.None)]
     [InlineData("Generic exception : ImportUpdateFromCatalogSite failed. Arg = x. Error = The underlying connection was closed", EvidenceKind.CatalogImportFailed, EvidenceKind.None)]
     [InlineData("Sync succeeded. Setting sync alert to canceled state on site CS1", EvidenceKind.SyncSucceeded, EvidenceKind.None)]

@@ -1,0 +1,175 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using WsusRemediation.Engine.Common;
+using WsusRemediation.Engine.Diagnosis;
+using WsusRemediation.Engine.Logs;
+using Xunit;
+
+namespace WsusRemediation.Engine.Tests.Diagnosis;
+
+/// <summary>
+/// Get-WsusSyncDiagnosis -EvidencePath on whole evidence folders (Fixtures/Evidence/README.md): the
+/// guide's case, the same server after the fix, and a site whose proxy password expired.
+/// </summary>
+public sealed class DiagnosisEvidenceTests
+{
+    private static string Folder(string scenario) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "Evidence", scenario);
+
+    private static SyncDiagnosis Diagnose(string scenario, DiagnosisOptions? options = null)
+    {
+        using var evidence = EvidenceSet.FromPaths(new[] { Folder(scenario) });
+        return new SyncDiagnosisService().Diagnose(evidence, options, CancellationToken.None);
+    }
+
+    private static DateTime Utc(int month, int day, int hour, int minute, int second, int millisecond = 0) =>
+        new(2026, month, day, hour, minute, second, millisecond, DateTimeKind.Utc);
+
+    [Fact]
+    public void GuideCase_reads_as_one_story_from_the_memory_limit_to_the_cancelled_syncs()
+    {
+        var diagnosis = Diagnose("GuideCase");
+
+        Assert.Equal("CM01.CONTOSO.COM", diagnosis.ComputerName);
+        Assert.Equal(
+            new[]
+            {
+                FindingIds.PoolTuningNotCompliant,
+                FindingIds.PoolRecycledOnMemoryLimit,
+                FindingIds.PoolDisabledByRapidFailProtection,
+                FindingIds.HttpAppOffline,
+                FindingIds.WsusApiUnavailable,
+                FindingIds.SyncFailureStreak,
+                FindingIds.PoolWorkerFailed,
+                FindingIds.HttpQueueFull,
+            },
+            diagnosis.Findings.Select(f => f.Id));
+
+        string? CausedBy(string id) => diagnosis.Findings.Single(f => f.Id == id).CausedBy;
+        Assert.Null(CausedBy(FindingIds.PoolTuningNotCompliant));
+        Assert.Equal(FindingIds.PoolTuningNotCompliant, CausedBy(FindingIds.PoolRecycledOnMemoryLimit));
+        Assert.Equal(FindingIds.PoolRecycledOnMemoryLimit, CausedBy(FindingIds.PoolDisabledByRapidFailProtection));
+        Assert.Equal(FindingIds.PoolDisabledByRapidFailProtection, CausedBy(FindingIds.HttpAppOffline));
+        Assert.Equal(FindingIds.HttpAppOffline, CausedBy(FindingIds.WsusApiUnavailable));
+        Assert.Equal(FindingIds.WsusApiUnavailable, CausedBy(FindingIds.SyncFailureStreak));
+        Assert.Equal(FindingIds.PoolTuningNotCompliant, CausedBy(FindingIds.HttpQueueFull));
+        Assert.All(diagnosis.Findings, f => Assert.Equal("CM01.CONTOSO.COM", f.ComputerName));
+    }
+
+    [Fact]
+    public void GuideCase_findings_carry_their_evidence_with_file_line_and_utc_time()
+    {
+        var diagnosis = Diagnose("GuideCase");
+
+        var streak = diagnosis.Findings.Single(f => f.Id == FindingIds.SyncFailureStreak);
+        Assert.Equal(FindingSeverity.Critical, streak.Severity);
+        Assert.StartsWith("25 synchronization(s) in a row ended Cancelled or Failed; the last success was 2026-11-12 06:05:00Z", streak.Title);
+        Assert.Equal(RepairStepName.StartSync, streak.RepairStep);
+        var last = streak.Evidence.Last();
+        Assert.Equal("wsyncmgr.log", last.Source);
+        Assert.Equal(Utc(11, 13, 14, 10, 31, 759), last.TimeUtc);
+        Assert.StartsWith("Sync failed: UssCommunicationError: WebException: The request failed with HTTP status 503", last.Text);
+        Assert.Equal(File.ReadAllLines(Path.Combine(Folder("GuideCase"), "wsyncmgr.log")).Length - 2, last.Line);
+        Assert.Equal(Utc(11, 13, 14, 10, 31, 759), streak.LastSeen);
+
+        var disabled = diagnosis.Findings.Single(f => f.Id == FindingIds.PoolDisabledByRapidFailProtection);
+        Assert.Equal(FindingSeverity.Critical, disabled.Severity);
+        var event5002 = Assert.Single(disabled.Evidence);
+        Assert.Equal("events.xml", event5002.Source);
+        Assert.Equal(Utc(11, 12, 16, 39, 44, 908), event5002.TimeUtc);
+        Assert.Contains("Application pool 'WsusPool' is being automatically disabled", event5002.Text);
+
+        var tuning = diagnosis.Findings.Single(f => f.Id == FindingIds.PoolTuningNotCompliant);
+        Assert.Contains(tuning.Evidence, e => e.Text == "recycling.periodicRestart.privateMemory = 1843200 KB (expected 0 KB; Pool)" || e.Text.StartsWith("recycling.periodicRestart.privateMemory = ", StringComparison.Ordinal));
+        Assert.Contains(tuning.Evidence, e => e.Text.StartsWith("queueLength = 1000 (expected 2000", StringComparison.Ordinal));
+        Assert.Equal(RepairStepName.TunePool, tuning.RepairStep);
+        Assert.Contains("Set-WsusPoolTuning", tuning.Fix);
+
+        var offline = diagnosis.Findings.Single(f => f.Id == FindingIds.HttpAppOffline);
+        Assert.Equal(Utc(11, 13, 14, 21, 29), offline.LastSeen);
+        Assert.All(offline.Evidence, e => Assert.StartsWith("httperr", e.Source));
+        Assert.True(offline.Evidence.Count <= DiagnosisRules.MaxEvidence);
+        Assert.Contains("22 request(s)", offline.Title);
+    }
+
+    [Fact]
+    public void GuideCase_checks_that_need_live_state_are_not_run_and_never_passed()
+    {
+        var diagnosis = Diagnose("GuideCase");
+
+        Assert.Equal(DiagnosisRules.All.Select(r => r.Id), diagnosis.Checks.Select(c => c.Id));
+        var notRun = diagnosis.Checks.Where(c => c.Result == DiagnosisCheckResult.NotRun).Select(c => c.Id).ToList();
+        Assert.Equal(new[] { FindingIds.PoolStopped, FindingIds.ConfigMgrHasNoUpdates, FindingIds.ContentFolderAccessDenied }, notRun);
+        Assert.All(diagnosis.Checks.Where(c => c.Result == DiagnosisCheckResult.Found), c => Assert.Contains(diagnosis.Findings, f => f.Id == c.Id));
+        Assert.All(diagnosis.Findings, f => Assert.Equal(DiagnosisCheckResult.Found, diagnosis.Checks.Single(c => c.Id == f.Id).Result));
+    }
+
+    [Fact]
+    public void Time_windows_are_measured_back_from_the_newest_evidence_not_from_the_clock()
+    {
+        var diagnosis = Diagnose("GuideCase");
+
+        // WSUSCtrl.log's last line is the newest record; a bundle read a month later gives the same answer.
+        Assert.Equal(Utc(11, 13, 14, 57, 0, 620), diagnosis.ReferenceTimeUtc);
+        Assert.Equal(diagnosis.ReferenceTimeUtc - DiagnosisOptions.DefaultWindow, diagnosis.SinceUtc);
+        Assert.Equal(Utc(11, 7, 4, 30, 1, 15), diagnosis.Findings.Single(f => f.Id == FindingIds.PoolRecycledOnMemoryLimit).FirstSeen);
+
+        // -Since narrows the window: only the last day's recycles remain.
+        var lastDay = Diagnose("GuideCase", new DiagnosisOptions { SinceUtc = Utc(11, 12, 12, 0, 0) });
+        var recycled = lastDay.Findings.Single(f => f.Id == FindingIds.PoolRecycledOnMemoryLimit);
+        Assert.True(recycled.FirstSeen >= Utc(11, 12, 12, 0, 0));
+        Assert.Equal(Utc(11, 12, 12, 0, 0), lastDay.SinceUtc);
+    }
+
+    [Fact]
+    public void HealthyAfterFix_gives_no_Error_and_keeps_the_past_as_warnings()
+    {
+        var diagnosis = Diagnose("HealthyAfterFix");
+
+        Assert.All(diagnosis.Findings, f => Assert.True(f.Severity < FindingSeverity.Error, f.ToString()));
+        Assert.DoesNotContain(diagnosis.Findings, f => f.Id is FindingIds.PoolTuningNotCompliant or FindingIds.SyncFailureStreak);
+        Assert.Equal(DiagnosisCheckResult.Passed, diagnosis.Checks.Single(c => c.Id == FindingIds.SyncFailureStreak).Result);
+        Assert.Equal(DiagnosisCheckResult.Passed, diagnosis.Checks.Single(c => c.Id == FindingIds.PoolTuningNotCompliant).Result);
+        Assert.All(diagnosis.Findings, f => Assert.Contains("before the last successful synchronization (2026-11-13 14:37:30Z)", f.Title));
+    }
+
+    [Fact]
+    public void ProxyCase_names_the_expired_proxy_password_before_what_it_caused()
+    {
+        var diagnosis = Diagnose("ProxyCase");
+
+        Assert.Equal("CM02.FABRIKAM.COM", diagnosis.ComputerName);
+        Assert.Equal(new[] { FindingIds.ProxyAuthenticationFailed, FindingIds.CatalogSyncFailed, FindingIds.SyncFailureStreak }, diagnosis.Findings.Select(f => f.Id));
+        var proxy = diagnosis.Findings[0];
+        Assert.Equal(FindingSeverity.Critical, proxy.Severity);
+        Assert.Equal(RepairStepName.Manual, proxy.RepairStep);
+        Assert.Contains("Proxy tab", proxy.Fix);
+        Assert.Contains("WCM rewrites", proxy.Fix);
+        Assert.Contains(proxy.Evidence, e => e.Source == "CM02-collected/ConfigMgr/sync-manager.txt" && e.Text.Contains("HTTP status 407"));
+        Assert.Contains(proxy.Evidence, e => e.Source == "CM02-collected/wsus/SoftwareDistribution.log" && e.Text.Contains("(407) Proxy Authentication Required"));
+        Assert.Equal(FindingIds.ProxyAuthenticationFailed, diagnosis.Findings[1].CausedBy);
+        Assert.Equal(FindingIds.ProxyAuthenticationFailed, diagnosis.Findings[2].CausedBy);
+        Assert.StartsWith("4 synchronization(s) in a row ended Failed", diagnosis.Findings[2].Title);
+
+        // Recognised by content: a renamed wsyncmgr log, an applicationHost.config saved as .xml, a CSV of services.
+        Assert.Contains(diagnosis.EvidenceFiles, f => f.DisplayPath == "CM02-collected/ConfigMgr/sync-manager.txt" && f.Kind == EvidenceFileKind.MecmLog);
+        Assert.Contains(diagnosis.EvidenceFiles, f => f.DisplayPath == "CM02-collected/wsus/apphost-copy.xml" && f.Kind == EvidenceFileKind.ApplicationHostConfig);
+        Assert.Contains(diagnosis.EvidenceFiles, f => f.DisplayPath == "CM02-collected/services.csv" && f.Kind == EvidenceFileKind.ServiceStates);
+        Assert.Equal(DiagnosisCheckResult.Passed, diagnosis.Checks.Single(c => c.Id == FindingIds.BitsNotUsable).Result);
+        Assert.Equal(DiagnosisCheckResult.Passed, diagnosis.Checks.Single(c => c.Id == FindingIds.SmsServiceNotRunning).Result);
+    }
+
+    [Fact]
+    public void ProxyCase_log_lines_say_proxy_authentication_not_wcm_configuration()
+    {
+        var entries = EvidenceReader.ReadFile(Path.Combine(Folder("ProxyCase"), "CM02-collected", "ConfigMgr", "sync-manager.txt"))
+            .Concat(EvidenceReader.ReadFile(Path.Combine(Folder("ProxyCase"), "CM02-collected", "wsus", "SoftwareDistribution.log")))
+            .Where(e => e.Message.Contains("407"))
+            .ToList();
+
+        Assert.NotEmpty(entries);
+        Assert.All(entries, e => Assert.True(e.Kind == EvidenceKind.ProxyAuthenticationRequired || e.Cause == EvidenceKind.ProxyAuthenticationRequired, e.ToString()));
+        Assert.DoesNotContain(entries, e => e.Kind == EvidenceKind.WcmConfigFailure || e.Cause == EvidenceKind.WcmConfigFailure);
+    }
+}
