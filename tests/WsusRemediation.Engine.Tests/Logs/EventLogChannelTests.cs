@@ -19,6 +19,7 @@ public class EventLogChannelTests
         ["Microsoft-Windows-IIS-W3SVC-WP"] = "Application",
         ["Application Error"] = "Application",
         ["Windows Server Update Services"] = "Application",
+        ["Service Control Manager"] = "System",
     };
 
     private static Dictionary<string, string> ChannelOfEachProvider()
@@ -42,6 +43,7 @@ public class EventLogChannelTests
     [InlineData("Microsoft-Windows-IIS-W3SVC-WP")]
     [InlineData("Application Error")]
     [InlineData("Windows Server Update Services")]
+    [InlineData("Service Control Manager")]
     public void Each_provider_is_queried_in_the_log_it_writes_to(string provider) =>
         Assert.Equal(ExpectedChannel[provider], ChannelOfEachProvider()[provider]);
 
@@ -55,5 +57,16 @@ public class EventLogChannelTests
         var application = Assert.Single(EventLogEvidence.KnownEventQueries(null), q => q.Channel == "Application");
         Assert.Contains("Provider[@Name='Microsoft-Windows-IIS-W3SVC-WP'] and (EventID=2299)", application.XPath, StringComparison.Ordinal);
         Assert.DoesNotContain("W3SVC-WP", Assert.Single(EventLogEvidence.KnownEventQueries(null), q => q.Channel == "System").XPath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_channel_whose_providers_exceed_the_term_limit_is_read_in_several_queries()
+    {
+        // Every query stays within the limit, and every known event id is asked for exactly once.
+        var queries = EventLogEvidence.KnownEventQueries(DateTimeOffset.UnixEpoch);
+        Assert.All(queries, q => Assert.True(Regex.Matches(q.XPath, @"EventID=|Provider\[|TimeCreated\[").Count <= EventLogEvidence.MaxQueryTerms, q.XPath));
+        var asked = queries.SelectMany(q => Regex.Matches(q.XPath, @"Provider\[@Name='([^']+)'\] and \(([^)]*)\)").Cast<Match>()
+            .SelectMany(m => Regex.Matches(m.Groups[2].Value, @"EventID=(\d+)").Cast<Match>().Select(id => (m.Groups[1].Value, int.Parse(id.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))))).ToList();
+        Assert.Equal(EvidenceCatalog.KnownEvents.Select(e => (e.Provider, e.EventId)).Distinct().OrderBy(e => e.ToString()), asked.OrderBy(e => e.ToString()));
     }
 }
