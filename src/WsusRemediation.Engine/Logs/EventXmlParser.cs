@@ -385,8 +385,7 @@ namespace WsusRemediation.Engine.Logs
 
             var component = provider ?? sourceName ?? string.Empty;
             var message = NullIfBlank(rendered)
-                ?? EvidenceCatalog.RenderKnownEvent(component, id, dataValues)
-                ?? (sourceName is null ? null : EvidenceCatalog.RenderKnownEvent(sourceName, id, dataValues))
+                ?? RenderKnownEvent(component, sourceName, id, dataValues, data)
                 ?? Describe(id, data);
 
             var severity = level switch
@@ -438,6 +437,27 @@ namespace WsusRemediation.Engine.Logs
             // An item without a name, or named like an identifying System field (event 104's UserData has a Channel), is positional.
             var key = string.IsNullOrEmpty(name) || SystemFieldNames.Contains(name!) ? "Data" + values.Count.ToString(CultureInfo.InvariantCulture) : name!;
             data.Add(new KeyValuePair<string, string?>(key, value));
+        }
+
+        // A known WAS event's message from its items, matched to the template by name (AddData keys unnamed
+        // items "Data<n>", which no template uses). The names are gathered only for events that have a template.
+        private static string? RenderKnownEvent(string component, string? sourceName, int id, List<string> values, List<KeyValuePair<string, string?>> data)
+        {
+            var provider = EvidenceCatalog.HasKnownEventTemplate(component, id) ? component
+                : sourceName is not null && EvidenceCatalog.HasKnownEventTemplate(sourceName, id) ? sourceName
+                : null;
+            if (provider is null)
+            {
+                return null;
+            }
+
+            var names = new string?[data.Count];
+            for (var i = 0; i < names.Length; i++)
+            {
+                names[i] = data[i].Key;
+            }
+
+            return EvidenceCatalog.RenderKnownEvent(provider, id, values, names);
         }
 
         private static string Describe(int id, List<KeyValuePair<string, string?>> data)

@@ -205,6 +205,24 @@ namespace WsusRemediation.Engine.Logs
             [5186] = "A worker process with process id of '%1' serving application pool '%2' was shutdown due to inactivity. Application Pool timeout configuration was set to %3 minutes.",
         };
 
+        // The data item each marker (%1, %2, ...) stands for, by the name WAS gives it in the event's
+        // EventData. Records list their items in either order (5117 on Server 2016 has AppPoolID before
+        // ProcessID, where the message text names the process first), so named items are matched by name;
+        // null = no name known, the item is taken by position.
+        private static readonly Dictionary<int, string?[]> WasMarkerNames = new Dictionary<int, string?[]>
+        {
+            [5002] = new[] { "AppPoolID" },
+            [5009] = new[] { "AppPoolID", "ProcessID", null },
+            [5010] = new[] { "AppPoolID", "ProcessID" },
+            [5011] = new[] { "AppPoolID", "ProcessID" },
+            [5074] = new[] { "ProcessID", "AppPoolID" },
+            [5075] = new[] { "ProcessID", "AppPoolID" },
+            [5076] = new[] { "ProcessID", "AppPoolID" },
+            [5077] = new[] { "ProcessID", "AppPoolID" },
+            [5117] = new[] { "ProcessID", "AppPoolID" },
+            [5186] = new[] { "ProcessID", "AppPoolID", null },
+        };
+
         private static readonly Dictionary<int, string[]> TemplatePieces = CutTemplates();
 
         private static readonly NeedleMatcher CauseMatcher = new NeedleMatcher(Array.ConvertAll(Causes, c => c.Pattern));
@@ -345,7 +363,62 @@ namespace WsusRemediation.Engine.Logs
             return ReadInt(message, ref i, out id);
         }
 
-        /// <summary>Renders a known WAS event's message from its data items; null when no template is known.</summary>
+        /// <summary>
+        /// Renders a known WAS event's message from its data items and their names (the Name attribute of
+        /// each Data element; null or a positional key such as <c>Data1</c> for an unnamed item): a marker
+        /// whose item name is known takes the item of that name wherever it is; the others take the item at
+        /// their position. Null when no template is known.
+        /// </summary>
+        public static string? RenderKnownEvent(string provider, int eventId, IReadOnlyList<string> data, IReadOnlyList<string?> names)
+        {
+            if (data is null || names is null || !WasMarkerNames.TryGetValue(eventId, out var markers))
+            {
+                return RenderKnownEvent(provider, eventId, data!);
+            }
+
+            // Items in marker order; a marker whose named item is absent gets nothing and stays visible as %n.
+            var arranged = new string?[markers.Length];
+            for (var m = 0; m < markers.Length; m++)
+            {
+                var at = markers[m] is null ? -1 : IndexOfName(names, markers[m]!);
+                if (at >= 0 && at < data.Count)
+                {
+                    arranged[m] = data[at];
+                }
+                else if (m < data.Count && (m >= names.Count || !IsKnownName(names[m], markers)))
+                {
+                    arranged[m] = data[m];
+                }
+            }
+
+            return RenderKnownEvent(provider, eventId, arranged!);
+        }
+
+        /// <summary>True when <see cref="RenderKnownEvent(string, int, IReadOnlyList{string})"/> has a template for this provider and event.</summary>
+        public static bool HasKnownEventTemplate(string provider, int eventId) =>
+            Array.IndexOf(WasProviders, provider) >= 0 && WasTemplates.ContainsKey(eventId);
+
+        private static int IndexOfName(IReadOnlyList<string?> names, string name)
+        {
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (string.Equals(names[i], name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        // An item named for another marker of the same template is never taken by position.
+        private static bool IsKnownName(string? name, string?[] markers) =>
+            name is not null && Array.Exists(markers, m => string.Equals(m, name, StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>
+        /// Renders a known WAS event's message from its data items taken by position (%1 = the first);
+        /// null when no template is known. An item that is null stays visible as its marker.
+        /// </summary>
         public static string? RenderKnownEvent(string provider, int eventId, IReadOnlyList<string> data)
         {
             if (data is null || Array.IndexOf(WasProviders, provider) < 0 || !WasTemplates.TryGetValue(eventId, out var template))
@@ -362,7 +435,10 @@ namespace WsusRemediation.Engine.Logs
             var result = template;
             for (var n = data.Count; n >= 1; n--)
             {
-                result = result.Replace("%" + n.ToString(CultureInfo.InvariantCulture), data[n - 1]);
+                if (data[n - 1] is not null)
+                {
+                    result = result.Replace("%" + n.ToString(CultureInfo.InvariantCulture), data[n - 1]);
+                }
             }
 
             return result;
@@ -427,7 +503,7 @@ namespace WsusRemediation.Engine.Logs
             for (var i = 0; i < pieces.Length; i++)
             {
                 parts[i] = pieces[i];
-                if (i % 2 == 1 && pieces[i][1] - '1' < data.Count)
+                if (i % 2 == 1 && pieces[i][1] - '1' < data.Count && data[pieces[i][1] - '1'] is not null)
                 {
                     parts[i] = data[pieces[i][1] - '1'];
                 }

@@ -43,6 +43,23 @@ public class EventXmlTests
         Assert.StartsWith("Event 1000: Data1=w3wp.exe; Data2=10.0.17763.1", crash.Message);
     }
 
+    [Theory]
+    [InlineData("<Data Name=\"AppPoolID\">WsusPool</Data><Data Name=\"ProcessID\">7716</Data>")]   // Server 2016's order (technical-facts §6.1)
+    [InlineData("<Data Name=\"ProcessID\">7716</Data><Data Name=\"AppPoolID\">WsusPool</Data>")]
+    public void A_WAS_event_without_rendered_text_fills_its_template_by_data_name(string eventData)
+    {
+        var xml = "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System><Provider Name=\"Microsoft-Windows-WAS\" EventSourceName=\"WAS\"/>"
+            + "<EventID Qualifiers=\"16384\">5117</EventID><Level>4</Level><TimeCreated SystemTime=\"2026-11-10T12:56:10.0000000Z\"/><Channel>System</Channel>"
+            + "<Computer>CM01.contoso.com</Computer></System><EventData>" + eventData + "</EventData></Event>";
+
+        var entry = Assert.Single(EvidenceReader.ReadText(new StringReader(xml), "e.xml", LogFormat.EventXml, new LogReadSummary()).ToList());
+
+        Assert.Equal(EvidenceKind.PoolRecycledPrivateMemory, entry.Kind);
+        Assert.Equal(
+            "A worker process with process id of '7716' serving application pool 'WsusPool' has requested a recycle because it reached its private bytes memory limit.",
+            entry.Message);
+    }
+
     [Fact]
     public void Reads_concatenated_events_without_a_root()
     {
