@@ -26,9 +26,21 @@ Describe 'Pool tuning cmdlets' {
     }
 
     It '-WhatIf lists one change per setting and writes nothing' {
-        $whatIf = Set-WsusPoolTuning -ConfigurationPath $config -WhatIf 6>&1 4>&1 | Out-String
+        # "What if:" lines go to the host, not to a stream: a transcript reads them.
+        $transcript = Join-Path $TestDrive 'whatif.txt'
+        Start-Transcript -Path $transcript | Out-Null
+        try { Set-WsusPoolTuning -ConfigurationPath $config -WhatIf }
+        finally { Stop-Transcript | Out-Null }
+        $target = 'on target "WsusPool ({0})".' -f (Resolve-Path $config).ProviderPath
+        @(Get-Content $transcript | Where-Object { $_ -like 'What if:*' }) | Should -Be @(
+            "What if: Performing the operation `"Set queueLength: 1000 -> 2000`" $target"
+            "What if: Performing the operation `"Set processModel.idleTimeout: 00:20:00 -> 00:00:00`" $target"
+            "What if: Performing the operation `"Set processModel.pingingEnabled: True -> False`" $target"
+            "What if: Performing the operation `"Set recycling.periodicRestart.privateMemory: 1843200 KB -> 0 KB`" $target"
+            "What if: Performing the operation `"Set recycling.periodicRestart.time: 1.05:00:00 -> 00:00:00`" $target"
+        )
         [IO.File]::ReadAllBytes($config) | Should -Be $before
-        (Get-ChildItem $TestDrive -Filter *.bak) | Should -BeNullOrEmpty
+        Get-ChildItem $TestDrive -Exclude 'applicationHost.config', 'whatif.txt' | Should -BeNullOrEmpty
     }
 
     It 'pipes Get- into Set- and Test- by property name' {

@@ -68,10 +68,16 @@ Describe 'Get-WsusSyncStatus -LogPath' {
 
 Describe 'Invoke-WsusSync' {
     It 'binds ComputerName and Source from a status piped in, and -WhatIf contacts nothing' {
-        $status = Get-WsusSyncStatus -LogPath $streakLog
-        $result = $status | Invoke-WsusSync -WhatIf -ErrorVariable errors
+        # Source Wsus and another server: both must reach the cmdlet, as the what-if line shows.
+        $status = [WsusRemediation.Engine.Sync.WsusSyncStatus]@{ ComputerName = 'CM02.contoso.com'; Source = 'Wsus' }
+        $transcript = Join-Path $TestDrive 'bind.txt'
+        Start-Transcript -Path $transcript | Out-Null
+        try { $result = $status | Invoke-WsusSync -WhatIf -ErrorVariable errors }
+        finally { Stop-Transcript | Out-Null }
         $result | Should -BeNullOrEmpty
         $errors | Should -BeNullOrEmpty
+        @(Get-Content $transcript | Where-Object { $_ -like 'What if:*' }) |
+            Should -Be @('What if: Performing the operation "Start a synchronization through the WSUS API" on target "CM02.contoso.com".')
     }
 
     It 'says what it would do with -WhatIf' {

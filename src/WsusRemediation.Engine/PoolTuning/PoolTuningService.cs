@@ -344,16 +344,30 @@ namespace WsusRemediation.Engine.PoolTuning
             var own = pool.Descendant(definition.ElementPath)?.GetAttribute(definition.Attribute);
             if (own is not null)
             {
-                return (definition.ParseStored(own), PoolSettingSource.Pool);
+                return (ParseStoredIn(document, $"pool '{pool.GetAttribute("name")}'", definition, own), PoolSettingSource.Pool);
             }
 
             var inherited = document.PoolDefaults?.Descendant(definition.ElementPath)?.GetAttribute(definition.Attribute);
             if (inherited is not null)
             {
-                return (definition.ParseStored(inherited), PoolSettingSource.PoolDefaults);
+                return (ParseStoredIn(document, "applicationPoolDefaults", definition, inherited), PoolSettingSource.PoolDefaults);
             }
 
             return (definition.SchemaDefault, PoolSettingSource.SchemaDefault);
+        }
+
+        // A value the file holds but IIS would not accept: the error says which file and which element,
+        // so an admin with several collected files knows where to look.
+        private static object ParseStoredIn(ApplicationHostDocument document, string where, PoolSettingDefinition definition, string text)
+        {
+            try
+            {
+                return definition.ParseStored(text);
+            }
+            catch (WsusRemediationException ex)
+            {
+                throw new WsusRemediationException(ex.ErrorId, ex.Kind, $"{ex.Message.TrimEnd('.')} ({where} in '{document.Path}').", ex.Target, ex);
+            }
         }
 
         internal static WsusRemediationException PoolNotFound(string poolName, ApplicationHostDocument document) =>

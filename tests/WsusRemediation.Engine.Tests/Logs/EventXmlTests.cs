@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 using WsusRemediation.Engine.Logs;
+using WsusRemediation.Engine.Tests.Common;
 using Xunit;
 
 namespace WsusRemediation.Engine.Tests.Logs;
@@ -112,14 +113,9 @@ public class EventXmlTests
         Assert.Equal("*[System[((Provider[@Name='Microsoft-Windows-WAS'] and (EventID=5002)))]]", xpath);
     }
 
-    [Fact]
+    [OffWindowsFact]
     public void Live_event_log_off_windows_names_the_offline_parameter()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         var ex = Assert.Throws<WsusRemediation.Engine.Common.WsusRemediationException>(() => new WsusRemediation.Engine.Windows.WindowsEventLog().Query("System", "*", CancellationToken.None));
         Assert.Equal("LiveAccessRequiresWindows", ex.ErrorId);
         Assert.Contains("-Path", ex.Message);

@@ -128,6 +128,7 @@ public class UnreadableEvidenceTests
 
         Assert.Equal(LogFormat.Unknown, EvidenceReader.DetectFormat(path));
         var error = Assert.Throws<WsusRemediation.Engine.Common.WsusRemediationException>(() => EvidenceReader.ReadFile(path).ToList());
+        Assert.Equal("LogFormatNotRecognized", error.ErrorId);
         Assert.Contains("ToXml()", error.RecommendedAction, StringComparison.Ordinal);
     }
 }

@@ -396,27 +396,17 @@ public class PoolTuningServiceTests
         Assert.Equal("ConfigurationFileNotFound", Assert.Throws<WsusRemediationException>(() => Service().Load(Path.Combine(temp.Path, "nope.config"))).ErrorId);
     }
 
-    [Fact]
+    [OffWindowsFact]
     public void Discovering_the_WSUS_pool_falls_back_to_WsusPool_when_the_configuration_is_out_of_reach()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         var said = new List<string>();
         Assert.Equal("WsusPool", Service().DiscoverWsusPoolName(null, said.Add));
         Assert.Contains(said, s => s.Contains("using 'WsusPool'", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [OffWindowsFact]
     public void Off_Windows_the_live_configuration_names_the_offline_parameter()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         var error = Assert.Throws<WsusRemediationException>(() => Service().ResolveConfigurationPath(null, null));
         Assert.Equal("LiveAccessRequiresWindows", error.ErrorId);
         Assert.Contains("-ConfigurationPath", error.Message, StringComparison.Ordinal);

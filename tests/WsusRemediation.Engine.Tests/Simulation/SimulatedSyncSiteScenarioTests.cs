@@ -33,7 +33,8 @@ public class SimulatedSyncSiteScenarioTests
         Assert.Contains("5002 WsusPool", site.WasEvents);
         Assert.Equal(AppPoolState.Stopped, site.Pool("WsusPool").State);
         Assert.Equal(SyncResult.Failed, failed.Status.LastResult); // only MECM answers while WSUS gives 503
-        Assert.Throws<WsusRemediation.Engine.Common.WsusRemediationException>(() => service.Start(SyncSource.Wsus, false, "CM01", CancellationToken.None));
+        var refused = Assert.Throws<WsusRemediation.Engine.Common.WsusRemediationException>(() => service.Start(SyncSource.Wsus, false, "CM01", CancellationToken.None));
+        Assert.Equal("WsusServerUnreachable", refused.ErrorId); // WSUS answers 503 while its pool is stopped
 
         // The repair starts the pool; WSUS's own history then shows the third cancel in a row.
         site.StartPool(null, "WsusPool");

@@ -229,14 +229,9 @@ public class SyncBridgeTests
         Assert.Equal("ConfigMgrInboxNotFound", Assert.Throws<WsusRemediationException>(() => new SyncInboxFileTrigger(null, () => null).InboxFolder()).ErrorId);
     }
 
-    [Fact]
+    [OffWindowsFact]
     public void Off_Windows_live_sources_name_the_LogPath_parameter()
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return;
-        }
-
         var ex = Assert.Throws<WsusRemediationException>(() => SyncSources.Live(null, new VirtualClock()));
         Assert.Equal("LiveAccessRequiresWindows", ex.ErrorId);
         Assert.Contains("-LogPath", ex.Message);

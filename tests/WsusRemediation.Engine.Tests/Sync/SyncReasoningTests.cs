@@ -113,6 +113,22 @@ public class SyncReasoningTests
         Assert.Contains("since 2026-11-02", reason);
     }
 
+    [Theory]
+    [InlineData(-1, SyncHealth.Healthy)]   // 6 days 23:59:59 ago
+    [InlineData(0, SyncHealth.Healthy)]    // exactly 7 days: not yet older than a week
+    [InlineData(1, SyncHealth.Warning)]    // 7 days and a second
+    public void The_week_rule_turns_to_a_warning_only_after_exactly_seven_days(int secondsPastAWeek, SyncHealth expected)
+    {
+        var status = new WsusSyncStatus
+        {
+            LastResult = SyncResult.Succeeded,
+            LastSuccessTime = Now - TimeSpan.FromDays(7) - TimeSpan.FromSeconds(secondsPastAWeek),
+            ConfigMgrUpdateCount = 100,
+        };
+
+        Assert.Equal(expected, SyncReasoning.Judge(status, Now).Health);
+    }
+
     [Fact]
     public void WSUS_snapshot_running_gives_phase_items_and_percent_and_history_newest_first()
     {
