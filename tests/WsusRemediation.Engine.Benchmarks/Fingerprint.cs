@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using WsusRemediation.Engine.Logs;
@@ -55,6 +56,73 @@ internal static class Fingerprint
         {
             Print(Path.GetFileName(path), summary => EvidenceReader.ReadFile(path, summary));
         }
+
+        // Partial reads (-Tail from the end, -Since from a seek) against the same taken from a full read.
+        var differences = 0;
+        foreach (var path in generated)
+        {
+            differences += ComparePartialReads(path);
+        }
+
+        Console.WriteLine(differences == 0 ? "partial reads: all identical to the full read" : $"partial reads: {differences} DIFFERENT");
+    }
+
+    /// <summary>Prints, per tail length and time bound, the hash of the partial read and whether it equals the full read's.</summary>
+    private static int ComparePartialReads(string path)
+    {
+        var name = Path.GetFileName(path);
+        var full = LogReadPlan.Create(new[] { path }, new LogReadOptions { WholeFiles = true }).Read(new LogReadSummary()).ToList();
+        var differences = 0;
+        void Report(string what, List<LogEntry> expected, List<LogEntry> actual)
+        {
+            var expectedHash = Hash(expected);
+            var actualHash = Hash(actual);
+            var same = expectedHash == actualHash;
+            differences += same ? 0 : 1;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {what}	{actual.Count}	{actualHash}	{(same ? "same" : "DIFFERENT from " + expectedHash)}"));
+        }
+
+        foreach (var tail in new[] { 1, 100, 10000 })
+        {
+            Report($"-Tail {tail}", full.Skip(Math.Max(0, full.Count - tail)).ToList(), LogReadPlan.Create(new[] { path }, new LogReadOptions { Tail = tail }).Read(new LogReadSummary()).ToList());
+        }
+
+        var timed = full.Where(e => e.TimeUtc.HasValue).ToList();
+        foreach (var quantile in new[] { 0.01, 0.5, 0.99 })
+        {
+            var since = timed[(int)(quantile * (timed.Count - 1))].TimeUtc!.Value;
+            var filter = new LogFilter { Since = since };
+            Report($"-Since {since:yyyy-MM-dd HH:mm:ss.fff}", full.Where(filter.Matches).ToList(), LogReadPlan.Create(new[] { path }, new LogReadOptions { Filter = filter }).Read(new LogReadSummary()).ToList());
+        }
+
+        return differences;
+    }
+
+    private static string Hash(IEnumerable<LogEntry> entries)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var line = new StringBuilder();
+        foreach (var entry in entries)
+        {
+            line.Clear();
+            Describe(entry, line);
+            hash.AppendData(Encoding.UTF8.GetBytes(line.ToString()));
+        }
+
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
+    private static void Describe(LogEntry entry, StringBuilder line)
+    {
+        line.Append(entry.TimeUtc?.UtcTicks.ToString(CultureInfo.InvariantCulture) ?? "-").Append('|').Append(entry.TimeUtc?.Offset.Ticks.ToString(CultureInfo.InvariantCulture) ?? "-")
+            .Append('|').Append(entry.Severity).Append('|').Append(entry.Component).Append('|').Append(entry.Thread).Append('|').Append(entry.Message)
+            .Append('|').Append(entry.File).Append('|').Append(entry.Line).Append('|').Append(entry.Format).Append('|').Append(entry.Kind).Append('|').Append(entry.Cause);
+        foreach (var field in entry.Fields)
+        {
+            line.Append('|').Append(field.Key).Append('=').Append(field.Value);
+        }
+
+        line.Append('|').Append(entry.Fields.Count).Append('\n');
     }
 
     private static void Print(string name, Func<LogReadSummary, IEnumerable<LogEntry>> read)
@@ -70,15 +138,7 @@ internal static class Fingerprint
             {
                 count++;
                 line.Clear();
-                line.Append(entry.TimeUtc?.UtcTicks.ToString(CultureInfo.InvariantCulture) ?? "-").Append('|').Append(entry.TimeUtc?.Offset.Ticks.ToString(CultureInfo.InvariantCulture) ?? "-")
-                    .Append('|').Append(entry.Severity).Append('|').Append(entry.Component).Append('|').Append(entry.Thread).Append('|').Append(entry.Message)
-                    .Append('|').Append(entry.File).Append('|').Append(entry.Line).Append('|').Append(entry.Format).Append('|').Append(entry.Kind).Append('|').Append(entry.Cause);
-                foreach (var field in entry.Fields)
-                {
-                    line.Append('|').Append(field.Key).Append('=').Append(field.Value);
-                }
-
-                line.Append('|').Append(entry.Fields.Count).Append('\n');
+                Describe(entry, line);
                 hash.AppendData(Encoding.UTF8.GetBytes(line.ToString()));
             }
 

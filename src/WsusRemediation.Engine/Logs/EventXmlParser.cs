@@ -45,10 +45,14 @@ namespace WsusRemediation.Engine.Logs
         private bool _eof;
         private long _line = 1;
 
-        public EventXmlParser(TextReader reader, ParseContext context)
+        /// <param name="reader">The text, starting at the file's start or at an event's start.</param>
+        /// <param name="context">Where entries and skips go.</param>
+        /// <param name="firstLine">The line number of the reader's first character (1 at the file's start).</param>
+        public EventXmlParser(TextReader reader, ParseContext context, long firstLine = 1)
         {
             _reader = reader;
             _context = context;
+            _line = firstLine;
         }
 
         /// <summary>Parses the text, yielding after each event so the caller can hand entries on at once.</summary>

@@ -369,12 +369,17 @@ namespace WsusRemediation.Engine.Logs
             }
         }
 
-        private static IEnumerable<LogEntry> Parse(TextReader reader, ParseContext context, LogFormat format, int maxLineLength)
+        /// <summary>
+        /// Parses text from a file's start, or (for partial reads) from a record start: <paramref name="lineBase"/> is the
+        /// number of lines before it, and <paramref name="parser"/> a line parser already primed with what the records
+        /// there depend on (HTTPERR's <c>#Fields:</c> line).
+        /// </summary>
+        internal static IEnumerable<LogEntry> Parse(TextReader reader, ParseContext context, LogFormat format, int maxLineLength, long lineBase = 0, ILineParser? parser = null)
         {
             var output = context.Output;
             if (format == LogFormat.EventXml)
             {
-                foreach (var unused in new EventXmlParser(reader, context).Run())
+                foreach (var unused in new EventXmlParser(reader, context, lineBase + 1).Run())
                 {
                     for (var i = 0; i < output.Count; i++)
                     {
@@ -388,7 +393,7 @@ namespace WsusRemediation.Engine.Logs
                 yield break;
             }
 
-            var parser = CreateLineParser(format);
+            parser ??= CreateLineParser(format);
             var lines = new LineReader(reader, maxLineLength);
             while (true)
             {
@@ -399,11 +404,11 @@ namespace WsusRemediation.Engine.Logs
                 }
                 else if (lines.LineTooLong)
                 {
-                    parser.LineTooLong(lines.LineNumber, context);
+                    parser.LineTooLong(lineBase + lines.LineNumber, context);
                 }
                 else
                 {
-                    LineDispatch.ParseLine(parser, lines.Buffer, lines.LineStart, lines.LineLength, lines.LineNumber, context);
+                    LineDispatch.ParseLine(parser, lines.Buffer, lines.LineStart, lines.LineLength, lineBase + lines.LineNumber, context);
                 }
 
                 if (output.Count > 0)

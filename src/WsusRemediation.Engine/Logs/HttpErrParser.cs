@@ -56,6 +56,9 @@ namespace WsusRemediation.Engine.Logs
 
         public HttpErrParser() => Index();
 
+        /// <summary>How many <c>#Fields:</c> lines have set the layout: a partial read primes a parser with the last one before where it starts.</summary>
+        public int HeadersRead { get; private set; }
+
         public void ParseLine(char[] buffer, int start, int length, long lineNumber, ParseContext context)
         {
             var end = Chars.TrimEnd(buffer, start, start + length);
@@ -469,6 +472,7 @@ namespace WsusRemediation.Engine.Logs
 
             if (names.Count > 0)
             {
+                HeadersRead++;
                 _sawHeader = true;
                 _names = names.ToArray();
                 Index();

@@ -110,7 +110,10 @@ namespace WsusRemediation.Engine.Logs
         public string File { get; }
 
         /// <summary>1-based line where the record starts (for live events, the position in the query result).</summary>
-        public long Line { get; }
+        public long Line { get; private set; }
+
+        /// <summary>A partial read numbers lines from where it started; this adds the lines before that point once they are counted.</summary>
+        internal void AddLines(long linesBefore) => Line += linesBefore;
 
         /// <summary>The record format.</summary>
         public LogFormat Format { get; }

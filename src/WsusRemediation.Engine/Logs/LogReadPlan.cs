@@ -37,6 +37,16 @@ namespace WsusRemediation.Engine.Logs
 
         /// <summary>With <see cref="Follow"/>, how long to follow.</summary>
         public TimeSpan Timeout { get; init; } = TimeSpan.FromHours(2);
+
+        /// <summary>
+        /// Reads every file from its top to its end, leaving nothing out: no file skipped for <see cref="LogFilter.Since"/>,
+        /// no seek, no backward tail. The result is the same unless a log's times run back by more than
+        /// <see cref="LogReadPlan.TimeDisorderAllowance"/> (a clock set back); checks compare partial reads with it.
+        /// </summary>
+        public bool WholeFiles { get; init; }
+
+        /// <summary>Files smaller than this are read whole even for a tail or a bound (tests set 0 to read every fixture partially).</summary>
+        internal long PartialReadsFrom { get; init; } = PartialLogReader.DefaultWholeFileBelow;
     }
 
     /// <summary>A file the plan reads (or leaves out), with what was found out about it while planning.</summary>
@@ -107,6 +117,13 @@ namespace WsusRemediation.Engine.Logs
             Groups = groups;
             Options = options;
         }
+
+        /// <summary>
+        /// How far back a log's times may run (a thread that wrote late, a component still on the old time-zone bias for
+        /// an hour after a daylight-saving change) without a partial read losing entries: with a <see cref="LogFilter.Since"/>
+        /// bound, files are skipped and reading starts only where everything before is older than the bound minus this.
+        /// </summary>
+        public static TimeSpan TimeDisorderAllowance { get; } = TimeSpan.FromHours(2);
 
         /// <summary>The options the plan was made with.</summary>
         public LogReadOptions Options { get; }
@@ -210,6 +227,15 @@ namespace WsusRemediation.Engine.Logs
                 groupFiles.Add(planned);
             }
 
+            var since = options.Filter?.Since;
+            if (since.HasValue && !options.Follow && !options.WholeFiles)
+            {
+                foreach (var planned in groups.SelectMany(g => g.Files))
+                {
+                    SkipIfOlder(planned, since.Value, options.PartialReadsFrom, report);
+                }
+            }
+
             return new LogReadPlan(groups, options);
         }
 
@@ -267,15 +293,78 @@ namespace WsusRemediation.Engine.Logs
             return Options.Order == LogOrder.Time ? LogTimeline.Merge(streams) : streams.SelectMany(s => s);
         }
 
+        /// <summary>
+        /// Leaves a file out when it was last written before the bound and its last timed entry is older than the bound
+        /// minus the allowance: the write time alone is not trusted (a zip extracted in another time zone shifts it).
+        /// </summary>
+        private static void SkipIfOlder(PlannedLogFile file, DateTimeOffset since, long partialReadsFrom, Action<WsusRemediationException> report)
+        {
+            if (file.LastWriteTimeUtc >= since.UtcDateTime)
+            {
+                return;
+            }
+
+            try
+            {
+                var last = PartialLogReader.LastTime(file, partialReadsFrom);
+                if (last.HasValue && last.Value < since - TimeDisorderAllowance)
+                {
+                    file.SkipReason = string.Format(
+                        System.Globalization.CultureInfo.InvariantCulture,
+                        "last written {0:yyyy-MM-dd HH:mm:ss}Z, last entry {1:yyyy-MM-dd HH:mm:ss}Z, both before -Since {2:yyyy-MM-dd HH:mm:ss}Z.",
+                        file.LastWriteTimeUtc,
+                        last.Value.UtcDateTime,
+                        since.UtcDateTime);
+                }
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                report(EvidenceReader.Unreadable(file.Path, ex));
+                file.SkipReason = "unreadable.";
+            }
+        }
+
         private IEnumerable<LogEntry> ReadGroup(IReadOnlyList<PlannedLogFile> files, LogReadSummary summary)
         {
             var filter = Options.Filter;
             var tail = Options.Tail;
+            var since = Options.WholeFiles ? null : filter?.Since;
+            if (tail > 0 && !Options.WholeFiles)
+            {
+                // From the newest file back, each read from its end, until the tail is full or the bound is passed.
+                var pieces = new List<List<LogEntry>>();
+                var need = tail;
+                for (var i = files.Count - 1; i >= 0 && need > 0; i--)
+                {
+                    var piece = PartialLogReader.Tail(files[i], need, filter, since.HasValue ? since.Value - TimeDisorderAllowance : null, summary, out var reachedOlder, Options.PartialReadsFrom);
+                    pieces.Add(piece);
+                    need -= piece.Count;
+                    if (reachedOlder)
+                    {
+                        break;
+                    }
+                }
+
+                for (var i = pieces.Count - 1; i >= 0; i--)
+                {
+                    foreach (var entry in pieces[i])
+                    {
+                        summary.EntriesReturned++;
+                        yield return entry;
+                    }
+                }
+
+                yield break;
+            }
+
             if (tail <= 0)
             {
                 foreach (var file in files)
                 {
-                    foreach (var entry in EvidenceReader.ReadFile(file.Path, summary, file.Format))
+                    var entries = since.HasValue
+                        ? PartialLogReader.From(file, since.Value, TimeDisorderAllowance, summary, Options.PartialReadsFrom)
+                        : EvidenceReader.ReadFile(file.Path, summary, file.Format);
+                    foreach (var entry in entries)
                     {
                         if (filter is null || filter.Matches(entry))
                         {

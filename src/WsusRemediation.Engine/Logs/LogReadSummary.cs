@@ -55,6 +55,24 @@ namespace WsusRemediation.Engine.Logs
 
         internal void AddFile(string path) => _files.Add(path);
 
+        /// <summary>Takes over what a partial read found, its line numbers moved by the lines before where it started.</summary>
+        internal void Absorb(LogReadSummary part, long linesBefore)
+        {
+            foreach (var file in part._files)
+            {
+                AddFile(file);
+            }
+
+            EntriesRead += part.EntriesRead;
+            foreach (var skipped in part._skipped)
+            {
+                AddSkipped(skipped.File, skipped.Line + linesBefore, skipped.Reason);
+            }
+
+            // Skips beyond those kept with their position are still counted.
+            SkippedCount += part.SkippedCount - part._skipped.Count;
+        }
+
         internal void AddSkipped(string file, long line, string reason)
         {
             SkippedCount++;
