@@ -55,7 +55,8 @@ public sealed class PartialReadTests
             compared += CompareWithFullRead(path, $"{relative}#{round}");
         }
 
-        Assert.True(compared > 0, "nothing was compared");
+        // A file with no entry at all (an applicationHost.config copy named .xml) has nothing to compare.
+        Assert.True(compared > 0 || !EvidenceReader.ReadFile(Path.Combine(AppContext.BaseDirectory, "Fixtures", relative)).Any(), "nothing was compared");
     }
 
     [Theory]
