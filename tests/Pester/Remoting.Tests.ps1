@@ -66,7 +66,7 @@ BeforeAll {
 
 Describe 'Output types after Export-Clixml / Import-Clixml' {
     It 'has a round-trip sample for <TypeName>' -ForEach $outputTypes {
-        $samples.Keys | Should -Contain $TypeName
+        $samples.Keys | Should -Contain $TypeName -Because 'every output type needs a sample in $samples (tests/Pester/Remoting.Tests.ps1) so its round trip is tested'
     }
 
     It '<TypeName> comes back as Deserialized.<TypeName> with the same table at 80 and 120 columns' -ForEach $outputTypes {

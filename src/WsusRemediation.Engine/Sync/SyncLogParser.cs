@@ -247,29 +247,7 @@ namespace WsusRemediation.Engine.Sync
             _files = new List<string>();
             foreach (var path in paths ?? throw new ArgumentNullException(nameof(paths)))
             {
-                if (File.Exists(path))
-                {
-                    _files.Add(Path.GetFullPath(path));
-                }
-                else if (Directory.Exists(path))
-                {
-                    try
-                    {
-                        _files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(IsSyncLogName).OrderBy(f => f, StringComparer.OrdinalIgnoreCase));
-                    }
-                    catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.Security.SecurityException)
-                    {
-                        // One subfolder closed to the user stops .NET Framework's whole search.
-                        throw new WsusRemediationException("LogFolderUnreadable", ex is IOException ? EngineErrorKind.ReadError : EngineErrorKind.PermissionDenied, $"'{path}' cannot be searched for logs: {ex.Message}", path, ex)
-                        {
-                            RecommendedAction = "Name the folder that holds wsyncmgr.log or SoftwareDistribution.log, or the files themselves.",
-                        };
-                    }
-                }
-                else
-                {
-                    throw new WsusRemediationException("LogFileNotFound", EngineErrorKind.ObjectNotFound, $"'{path}' does not exist.", path);
-                }
+                _files.AddRange(FilesIn(path));
             }
 
             if (_files.Count == 0)
@@ -285,6 +263,39 @@ namespace WsusRemediation.Engine.Sync
             }
 
             Paths = EvidenceReader.OrderForReading(_files);
+        }
+
+        /// <summary>
+        /// The sync logs a path names: the file itself, or the wsyncmgr/SoftwareDistribution logs under a
+        /// folder (possibly none). Throws LogFileNotFound when the path does not exist and
+        /// LogFolderUnreadable when the folder cannot be searched, so a caller can check each path of
+        /// several on its own and read the others.
+        /// </summary>
+        public static IReadOnlyList<string> FilesIn(string path)
+        {
+            if (File.Exists(path))
+            {
+                return new[] { Path.GetFullPath(path) };
+            }
+            else if (Directory.Exists(path))
+            {
+                try
+                {
+                    return Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(IsSyncLogName).OrderBy(f => f, StringComparer.OrdinalIgnoreCase).ToList();
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is System.Security.SecurityException)
+                {
+                    // One subfolder closed to the user stops .NET Framework's whole search.
+                    throw new WsusRemediationException("LogFolderUnreadable", ex is IOException ? EngineErrorKind.ReadError : EngineErrorKind.PermissionDenied, $"'{path}' cannot be searched for logs: {ex.Message}", path, ex)
+                    {
+                        RecommendedAction = "Name the folder that holds wsyncmgr.log or SoftwareDistribution.log, or the files themselves.",
+                    };
+                }
+            }
+            else
+            {
+                throw new WsusRemediationException("LogFileNotFound", EngineErrorKind.ObjectNotFound, $"'{path}' does not exist.", path);
+            }
         }
 
         /// <summary>The files read, in reading order: each <c>.lo_</c> right before its <c>.log</c>, also when only the <c>.log</c> was named.</summary>

@@ -59,7 +59,10 @@ namespace WsusRemediation.Commands
                 {
                     try
                     {
-                        _logPaths.Add(ResolveFileSystemPath(path, "InvalidLogPath"));
+                        // A missing path among several is reported on its own; the others are still read.
+                        var resolved = ResolveFileSystemPath(path, "InvalidLogPath");
+                        SyncLogFiles.FilesIn(resolved);
+                        _logPaths.Add(resolved);
                     }
                     catch (WsusRemediationException ex)
                     {

@@ -121,4 +121,17 @@ public class SyncLogParserTests
         Assert.Equal("SyncLogNotFound", empty.ErrorId);
         Assert.Equal(EngineErrorKind.ObjectNotFound, empty.Kind);
     }
+
+    [Fact]
+    public void Each_path_can_be_checked_on_its_own_before_the_set_is_read()
+    {
+        using var folder = new TempFolder();
+        File.Copy(TempFolder.Fixture("Sync/SoftwareDistribution.log"), Path.Combine(folder.Path, "SoftwareDistribution.log"));
+        File.WriteAllText(Path.Combine(folder.Path, "WCM.log"), "not a sync log");
+
+        Assert.Equal(new[] { Path.Combine(folder.Path, "SoftwareDistribution.log") }, SyncLogFiles.FilesIn(folder.Path));
+        Assert.Equal("LogFileNotFound", Assert.Throws<WsusRemediationException>(() => SyncLogFiles.FilesIn(Path.Combine(folder.Path, "nope.log"))).ErrorId);
+        using var empty = new TempFolder();
+        Assert.Empty(SyncLogFiles.FilesIn(empty.Path));
+    }
 }

@@ -101,12 +101,12 @@ namespace WsusRemediation.Module.Tests.InProcess
         {
             foreach (var action in new[] { "Stop", "SilentlyContinue", "Continue" })
             {
-                var run = InProcessPowerShell.Run(
-                    $"Set-WsusPoolTuning -ConfigurationPath $config -QueueLength {value} -Confirm:$false -ErrorAction {action}; 'after'",
+                var run = InProcessPowerShell.RunStatement(
+                    $"Set-WsusPoolTuning -ConfigurationPath $config -QueueLength {value} -Confirm:$false -ErrorAction {action}",
                     ("config", _config));
 
-                // Bad input for the whole call is terminating: it is raised before any pool is read.
-                var error = run.TerminatingError ?? Assert.Single(run.Errors);
+                // Bad input for the whole call stops the command: it is raised before any pool is read.
+                var error = run.TerminatingError ?? throw new Xunit.Sdk.XunitException($"-ErrorAction {action}: the command was not stopped.");
                 Assert.Equal("QueueLengthOutOfRange," + SetId, error.FullyQualifiedErrorId);
                 Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
                 Assert.Equal(_before, File.ReadAllBytes(_config));
@@ -134,7 +134,7 @@ namespace WsusRemediation.Module.Tests.InProcess
         public void ErrorAction_Stop_turns_the_per_item_error_into_the_one_that_stops_the_script()
         {
             var run = InProcessPowerShell.Run(
-                "Get-WsusPoolTuning -ConfigurationPath $config -PoolName NoSuchPool -ErrorAction Stop; 'after'",
+                "Get-WsusPoolTuning -ConfigurationPath $config -PoolName NoSuchPool -ErrorAction Stop",
                 ("config", _config));
 
             Assert.Equal("PoolNotFound," + GetId, run.TerminatingError?.FullyQualifiedErrorId);

@@ -14,6 +14,7 @@ namespace WsusRemediation.Module.Tests.Infrastructure
     /// and pipeline binding, ShouldProcess, error records and streams — what reflection cannot show.
     /// <para>
     /// Use: <c>var run = InProcessPowerShell.Run("Get-WsusPoolTuning -ConfigurationPath $path", ("path", file));</c>
+    /// (or <c>RunStatement</c> to see whether an error stops the command)
     /// then assert on <see cref="PowerShellRun.Output"/> (base objects via <c>.Of&lt;T&gt;()</c> or
     /// properties by name), <see cref="PowerShellRun.Errors"/> (non-terminating, with
     /// FullyQualifiedErrorId and CategoryInfo), <see cref="PowerShellRun.RecordedErrors"/> ($Error: also
@@ -39,7 +40,23 @@ namespace WsusRemediation.Module.Tests.Infrastructure
         public static string RepoRoot => Metadata("RepoRoot");
 
         /// <summary>Runs <paramref name="script"/> with the module imported and returns everything it wrote.</summary>
-        public static PowerShellRun Run(string script, params (string Name, object? Value)[] variables)
+        /// <remarks>
+        /// A cmdlet's ThrowTerminatingError ends only its own statement: the script goes on, and the error
+        /// is in <see cref="PowerShellRun.Errors"/>. Use <see cref="RunStatement"/> to tell it from a
+        /// per-item error.
+        /// </remarks>
+        public static PowerShellRun Run(string script, params (string Name, object? Value)[] variables) => Invoke(script, caught: false, variables);
+
+        /// <summary>
+        /// Runs <paramref name="statement"/> inside <c>try { } catch { }</c>, as a script does to tell what
+        /// stops a command from what it reports per item: <see cref="PowerShellRun.TerminatingError"/> is the
+        /// error that stopped the statement (a ThrowTerminatingError, or any error under -ErrorAction Stop);
+        /// <see cref="PowerShellRun.Errors"/> holds the per-item errors written before it.
+        /// </summary>
+        public static PowerShellRun RunStatement(string statement, params (string Name, object? Value)[] variables) =>
+            Invoke("try {\n" + statement + "\n} catch { $WsusRemediationTestsStoppedBy = $_ }", caught: true, variables);
+
+        private static PowerShellRun Invoke(string script, bool caught, (string Name, object? Value)[] variables)
         {
             var host = new CapturingHost();
             var state = InitialSessionState.CreateDefault2();
@@ -67,6 +84,11 @@ namespace WsusRemediation.Module.Tests.Infrastructure
             {
                 // -ErrorAction Stop, a ThrowTerminatingError, or a parameter binding failure.
                 terminating = stopped.ErrorRecord;
+            }
+
+            if (caught && terminating is null)
+            {
+                terminating = runspace.SessionStateProxy.GetVariable("WsusRemediationTestsStoppedBy") as ErrorRecord;
             }
 
             // $Error also holds what -ErrorAction SilentlyContinue kept off the error stream (newest first).
