@@ -51,6 +51,54 @@ namespace WsusRemediation.Engine.Repair
             _ => Array.Empty<RepairStepName>(),
         };
 
+        /// <summary>
+        /// -WhatIf: one confirmation per step with what the plan says it will change, and nothing else: no
+        /// port is called, so a plan made offline (Get-WsusRepairPlan -EvidencePath) can be shown anywhere.
+        /// </summary>
+        public static WsusRepairResult WhatIf(IReadOnlyList<WsusRepairStep> plan, IReadOnlyList<WsusSyncFinding>? findingsBefore, Func<string, string, bool> shouldProcess, Action<string>? warning, string computerName, DateTime nowUtc)
+        {
+            if (plan is null)
+            {
+                throw new ArgumentNullException(nameof(plan));
+            }
+
+            if (shouldProcess is null)
+            {
+                throw new ArgumentNullException(nameof(shouldProcess));
+            }
+
+            var steps = new List<RepairStepResult>();
+            foreach (var step in plan.OrderBy(s => s.Order))
+            {
+                if (step.IsManual)
+                {
+                    warning?.Invoke($"Manual step ({string.Join(", ", step.Reason)}): {step.Target}. {step.Command}");
+                    steps.Add(new RepairStepResult { Order = step.Order, Name = step.Name, Target = step.Target, Outcome = RepairStepOutcome.Skipped, Note = $"Manual step, not attempted: {step.Command}" });
+                    continue;
+                }
+
+                var changes = string.Join("; ", step.Changes);
+                var confirmed = shouldProcess(step.Target, $"{step.Name}: {changes}");
+                steps.Add(new RepairStepResult
+                {
+                    Order = step.Order,
+                    Name = step.Name,
+                    Target = step.Target,
+                    Outcome = confirmed ? RepairStepOutcome.Skipped : RepairStepOutcome.WhatIf,
+                    Note = changes,
+                });
+            }
+
+            return new WsusRepairResult
+            {
+                ComputerName = computerName,
+                Steps = steps,
+                FindingsBefore = findingsBefore ?? Array.Empty<WsusSyncFinding>(),
+                StartTime = nowUtc,
+                Summary = $"What if: {steps.Count(s => s.Outcome == RepairStepOutcome.WhatIf)} step(s) would run on {computerName}; nothing was changed.",
+            };
+        }
+
         /// <summary>Runs the plan. Never throws for a step's failure or for Ctrl+C: both are in the result.</summary>
         public RepairOutcome Run(IReadOnlyList<WsusRepairStep> plan, IReadOnlyList<WsusSyncFinding>? findingsBefore, RepairHooks? hooks, CancellationToken cancellationToken)
         {

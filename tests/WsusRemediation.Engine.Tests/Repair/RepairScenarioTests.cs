@@ -301,6 +301,25 @@ public class RepairScenarioTests
     }
 
     [Fact]
+    public void The_cmdlets_WhatIf_shows_the_plans_changes_per_step_without_calling_any_port()
+    {
+        using var h = RepairHarness.Guide();
+        var asked = new System.Collections.Generic.List<(string Target, string Action)>();
+        var warnings = new System.Collections.Generic.List<string>();
+        h.Site.Reachable = false; // any port call would throw
+
+        var result = RepairRunner.WhatIf(h.Plan(), Array.Empty<WsusSyncFinding>(), (t, a) => { asked.Add((t, a)); return false; }, warnings.Add, "CM01", h.Clock.UtcNow.UtcDateTime);
+
+        Assert.Equal(7, asked.Count);
+        Assert.StartsWith("TunePool: queueLength 1000 → 2000;", asked[0].Action, StringComparison.Ordinal);
+        Assert.StartsWith("WsusPool (", asked[0].Target, StringComparison.Ordinal);
+        Assert.All(result.Steps, s => Assert.Equal(RepairStepOutcome.WhatIf, s.Outcome));
+        Assert.False(result.Succeeded);
+        Assert.Empty(h.Site.ControlLog);
+        Assert.True(h.ConfigUnchanged);
+    }
+
+    [Fact]
     public void Declining_one_step_under_Confirm_skips_it_and_the_rest_still_asks()
     {
         using var h = RepairHarness.Guide();
