@@ -25,6 +25,8 @@
         'Restart-WsusPool'
         'Get-WsusSyncStatus'
         'Invoke-WsusSync'
+        'Get-WsusRepairPlan'
+        'Repair-WsusSync'
     )
     VariablesToExport    = @()
     AliasesToExport      = @(

@@ -265,6 +265,7 @@ namespace WsusRemediation.Engine.Repair
             switch (name)
             {
                 case RepairStepName.TunePool:
+                    step = new WsusRepairStep { ComputerName = step.ComputerName, Order = step.Order, Name = step.Name, Reason = step.Reason, Profile = request.Profile };
                     return With(step, $"{pool} ({request.ConfigurationPath ?? "applicationHost.config"})", TuningChanges(request), RepairImpact.Change,
                         $"Set-WsusPoolTuning{cn}{poolArg} -Profile {request.Profile}");
                 case RepairStepName.RestartPool:
@@ -342,6 +343,7 @@ namespace WsusRemediation.Engine.Repair
                 Changes = changes,
                 Impact = impact,
                 Command = command,
+                Profile = step.Profile,
             };
     }
 }

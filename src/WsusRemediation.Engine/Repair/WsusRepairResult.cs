@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using WsusRemediation.Engine.Diagnosis;
 using WsusRemediation.Engine.Sync;
 
@@ -93,5 +94,8 @@ namespace WsusRemediation.Engine.Repair
 
         /// <summary>One sentence: what happened.</summary>
         public string Summary { get; init; } = string.Empty;
+
+        /// <summary>The steps counted by outcome, in the order outcomes first appear: <c>5 Done, 1 Failed, 1 Skipped</c>.</summary>
+        public string StepOutcomes => string.Join(", ", Steps.GroupBy(s => s.Outcome).Select(g => $"{g.Count()} {g.Key}"));
     }
 }

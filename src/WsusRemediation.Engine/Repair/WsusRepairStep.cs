@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using WsusRemediation.Engine.Diagnosis;
+using WsusRemediation.Engine.PoolTuning;
 
 namespace WsusRemediation.Engine.Repair
 {
@@ -39,6 +40,9 @@ namespace WsusRemediation.Engine.Repair
         /// stops before the sync (unless -Force says it has been done).
         /// </summary>
         public bool BlocksSync { get; init; }
+
+        /// <summary>For TunePool: the profile the plan's changes were computed for (a plan piped into Repair-WsusSync applies it).</summary>
+        public PoolTuningProfileName? Profile { get; init; }
 
         /// <summary>True for steps only a person can do: listed, never attempted.</summary>
         public bool IsManual => Name == RepairStepName.Manual;

@@ -1,0 +1,300 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using WsusRemediation.Common;
+using WsusRemediation.Engine.Common;
+using WsusRemediation.Engine.Diagnosis;
+using WsusRemediation.Engine.PoolTuning;
+using WsusRemediation.Engine.Repair;
+using WsusRemediation.Engine.Services;
+
+namespace WsusRemediation.Commands
+{
+    /// <summary>
+    /// The whole documented fix as one command: diagnose, plan, then each step with its own confirmation
+    /// (tune WsusPool with a backup, restart it, reset IIS, restart the SMS services, BITS and the WSUS
+    /// service when called for, synchronize and wait), roll the tuning back when WsusPool does not come
+    /// back, and verify: last sync Succeeded, WsusPool Started, MECM's update count above zero.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Repair, "WsusSync", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = DiagnoseSet)]
+    [OutputType(typeof(WsusRepairResult))]
+    public sealed class RepairWsusSyncCommand : WsusRemediationCmdlet
+    {
+        private const string DiagnoseSet = "Diagnose";
+        private const string FindingSet = "Finding";
+        private const string PlanSet = "Plan";
+
+        private readonly List<(string? Computer, WsusSyncFinding Finding)> _findings = new List<(string?, WsusSyncFinding)>();
+        private readonly List<(string? Computer, WsusRepairStep Step)> _steps = new List<(string?, WsusRepairStep)>();
+        private readonly HashSet<string> _done = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private string? _backupFolder;
+        private string? _reportPath;
+
+        /// <summary>The site server or WSUS server. Default: this computer, or the server the piped findings or steps name.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("CN", "PSComputerName")]
+        public string? ComputerName { get; set; }
+
+        /// <summary>Findings to repair from (Get-WsusSyncDiagnosis | Repair-WsusSync) instead of a new diagnosis.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FindingSet)]
+        [RepairInputTransformation]
+        public WsusSyncFinding[]? Finding { get; set; }
+
+        /// <summary>A plan to run as it is (Get-WsusRepairPlan | Repair-WsusSync).</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PlanSet)]
+        [RepairInputTransformation]
+        public WsusRepairStep[]? Plan { get; set; }
+
+        /// <summary>The pool-tuning profile TunePool applies: Recommended (default) or LargeEnvironment. A piped plan's own profile is used when this is not given.</summary>
+        [Parameter]
+        public PoolTuningProfileName? Profile { get; set; }
+
+        /// <summary>Runs the whole sequence, whatever the findings say.</summary>
+        [Parameter(ParameterSetName = DiagnoseSet)]
+        [Parameter(ParameterSetName = FindingSet)]
+        public SwitchParameter All { get; set; }
+
+        /// <summary>Runs only these steps, in their order (WaitForSync brings StartSync).</summary>
+        [Parameter(ParameterSetName = DiagnoseSet)]
+        [Parameter(ParameterSetName = FindingSet)]
+        [ValidateNotNullOrEmpty]
+        public RepairStepName[]? Step { get; set; }
+
+        /// <summary>Leaves out the synchronization and its wait; the verification then reports the last sync as it is.</summary>
+        [Parameter]
+        public SwitchParameter SkipSync { get; set; }
+
+        /// <summary>The most the wait for the synchronization may take: a TimeSpan (01:00:00) or seconds (3600). Service and pool waits have their own limits (180 s and 90 s).</summary>
+        [Parameter]
+        [SecondsOrTimeSpanTransformation]
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromHours(2);
+
+        /// <summary>The folder for the backup of applicationHost.config. Default: the configuration file's folder.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? BackupPath { get; set; }
+
+        /// <summary>Writes the result as JSON to this file (no secrets), for a change record.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ReportPath { get; set; }
+
+        /// <summary>Goes on to the synchronization although a Manual step (a proxy password, a firewall rule) is open: you have done it since the evidence was written.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <inheritdoc />
+        protected override void BeginProcessing()
+        {
+            RequireTimeout(Timeout, TimeSpan.FromDays(7));
+            if (Step is not null && Step.Any(s => s == RepairStepName.None || s == RepairStepName.Manual))
+            {
+                ThrowEngineError(new WsusRemediationException(
+                    "InvalidRepairStep",
+                    EngineErrorKind.InvalidArgument,
+                    $"-Step takes the steps the command runs: {string.Join(", ", RepairPlanner.AutomaticSteps)}. None and Manual are not steps it can run.",
+                    Step));
+            }
+
+            try
+            {
+                _backupFolder = BackupPath is null ? null : ResolveFileSystemPath(BackupPath, "InvalidBackupPath");
+                _reportPath = ReportPath is null ? null : ResolveFileSystemPath(ReportPath, "InvalidReportPath");
+            }
+            catch (WsusRemediationException ex)
+            {
+                ThrowEngineError(ex);
+            }
+        }
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            switch (ParameterSetName)
+            {
+                case FindingSet:
+                    foreach (var finding in Finding ?? Array.Empty<WsusSyncFinding>())
+                    {
+                        _findings.Add((string.IsNullOrEmpty(ComputerName) ? finding.ComputerName : ComputerName, finding));
+                    }
+
+                    break;
+                case PlanSet:
+                    foreach (var step in Plan ?? Array.Empty<WsusRepairStep>())
+                    {
+                        _steps.Add((string.IsNullOrEmpty(ComputerName) ? step.ComputerName : ComputerName, step));
+                    }
+
+                    break;
+                default:
+                    try
+                    {
+                        IReadOnlyList<WsusSyncFinding> findings;
+                        try
+                        {
+                            findings = RepairDiagnosis.Live(ComputerName, CancellationToken, WriteVerbose);
+                        }
+                        catch (WsusRemediationException ex) when (ex.ErrorId == "DiagnosisNotAvailable" && (All || Step is not null))
+                        {
+                            WriteWarning($"{ex.Message} -All/-Step run without findings, so no Manual step can stop the run before the sync.");
+                            findings = Array.Empty<WsusSyncFinding>();
+                        }
+
+                        RepairFromFindings(ComputerName, findings);
+                    }
+                    catch (WsusRemediationException ex)
+                    {
+                        WriteEngineError(ex);
+                    }
+
+                    break;
+            }
+        }
+
+        /// <inheritdoc />
+        protected override void EndProcessing()
+        {
+            foreach (var (computer, findings) in RepairCmdletSupport.ByComputer(_findings))
+            {
+                Guarded(() => RepairFromFindings(computer, findings));
+            }
+
+            foreach (var group in _steps.GroupBy(s => ServiceCmdletSupport.Key(s.Computer), StringComparer.OrdinalIgnoreCase))
+            {
+                var steps = group.Select(s => s.Step).Where(s => !SkipSync || (s.Name != RepairStepName.StartSync && s.Name != RepairStepName.WaitForSync)).ToList();
+                Guarded(() => Run(group.First().Computer, steps, Array.Empty<WsusSyncFinding>()));
+            }
+        }
+
+        private void Guarded(Action action)
+        {
+            try
+            {
+                action();
+            }
+            catch (WsusRemediationException ex)
+            {
+                WriteEngineError(ex);
+            }
+        }
+
+        private void RepairFromFindings(string? computer, IReadOnlyList<WsusSyncFinding> findings)
+        {
+            var request = RepairPlanning.Request(
+                RepairCmdletSupport.Shown(computer),
+                !ServiceErrors.IsLocal(computer),
+                findings,
+                Profile ?? PoolTuningProfileName.Recommended,
+                All,
+                Step,
+                SkipSync,
+                () => RepairCmdletSupport.LiveConfiguration(computer),
+                WriteVerbose);
+            Run(computer, RepairPlanner.Plan(request), findings);
+        }
+
+        private void Run(string? computer, IReadOnlyList<WsusRepairStep> plan, IReadOnlyList<WsusSyncFinding> findings)
+        {
+            var shown = RepairCmdletSupport.Shown(computer);
+            if (!_done.Add(ServiceCmdletSupport.Key(computer)))
+            {
+                WriteVerbose($"{shown}: already repaired by this command; not run again.");
+                return;
+            }
+
+            WriteVerbose($"Plan for {shown}: {string.Join(", ", plan.Select(s => s.Name))}.");
+            if (IsWhatIf())
+            {
+                var preview = RepairRunner.WhatIf(plan, findings, ShouldProcess, WriteWarning, shown, DateTime.UtcNow);
+                WriteVerbose(preview.Summary);
+                return;
+            }
+
+            ApplicationHostDocument? configuration = null;
+            try
+            {
+                configuration = RepairCmdletSupport.LiveConfiguration(computer);
+            }
+            catch (WsusRemediationException ex)
+            {
+                WriteVerbose($"applicationHost.config could not be read ({ex.Message}); TunePool will report it if it runs.");
+            }
+
+            var environment = RepairCmdletSupport.LiveEnvironment(computer, configuration, token => RepairDiagnosis.Live(computer, token, null));
+            var options = new RepairOptions
+            {
+                ComputerName = computer,
+                PoolName = configuration is null ? PoolTuningService.DefaultPoolName : PoolTuningService.FindWsusPoolName(configuration),
+                Profile = Profile ?? plan.FirstOrDefault(s => s.Profile is not null)?.Profile ?? PoolTuningProfileName.Recommended,
+                ConfigurationPath = configuration?.Path,
+                BackupFolder = _backupFolder,
+                ReportPath = ReportFor(shown),
+                SyncTimeout = Timeout,
+                Force = Force,
+            };
+            var activity = $"Repair-WsusSync on {shown}";
+            var hooks = new RepairHooks
+            {
+                ShouldProcess = ShouldProcess,
+                Verbose = WriteVerbose,
+                Warning = WriteWarning,
+                Progress = p => WriteProgress(new ProgressRecord(RepairCmdletSupport.WaitProgressId, p.Activity, string.IsNullOrEmpty(p.Status) ? p.Activity : p.Status)
+                {
+                    ParentActivityId = RepairCmdletSupport.StepProgressId,
+                    PercentComplete = p.Completed ? 100 : p.PercentOfTimeout,
+                    SecondsRemaining = p.Completed ? -1 : (int)Math.Max(0, (p.Timeout - p.Elapsed).TotalSeconds),
+                    RecordType = p.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+                }),
+                StepStarting = (step, index, count) => WriteProgress(new ProgressRecord(RepairCmdletSupport.StepProgressId, activity, $"Step {index + 1} of {count}: {step.Name} ({step.Target})")
+                {
+                    PercentComplete = index * 100 / Math.Max(1, count),
+                }),
+            };
+
+            RepairOutcome outcome;
+            try
+            {
+                outcome = new RepairRunner(environment, options).Run(plan, findings, hooks, CancellationToken);
+            }
+            finally
+            {
+                WriteProgress(new ProgressRecord(RepairCmdletSupport.StepProgressId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            }
+
+            foreach (var error in outcome.Errors)
+            {
+                WriteEngineError(error, shown);
+            }
+
+            if (!outcome.Result.Succeeded)
+            {
+                WriteWarning(outcome.Result.Summary);
+            }
+            else
+            {
+                WriteVerbose(outcome.Result.Summary);
+            }
+
+            WriteObject(outcome.Result);
+        }
+
+        // Several servers in one command each get their own report beside the one named.
+        private string? ReportFor(string shown)
+        {
+            if (_reportPath is null || _findings.Select(f => ServiceCmdletSupport.Key(f.Computer)).Concat(_steps.Select(s => ServiceCmdletSupport.Key(s.Computer))).Distinct(StringComparer.OrdinalIgnoreCase).Count() <= 1)
+            {
+                return _reportPath;
+            }
+
+            var folder = Path.GetDirectoryName(_reportPath) ?? string.Empty;
+            return Path.Combine(folder, $"{Path.GetFileNameWithoutExtension(_reportPath)}.{shown}{Path.GetExtension(_reportPath)}");
+        }
+
+        private bool IsWhatIf() =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)
+                ? LanguagePrimitives.IsTrue(bound)
+                : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+    }
+}

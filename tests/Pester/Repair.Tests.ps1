@@ -1,0 +1,150 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
+# What only PowerShell can show for Get-WsusRepairPlan / Repair-WsusSync: binding (findings and plans,
+# also after Export-/Import-Clixml), -WhatIf, -Confirm's metadata, errors, the views, and the repair log
+# read back by Get-WsusSyncLog. Runs against the built module; touches no server (every repair here is
+# -WhatIf, or runs where there is no Windows to repair).
+
+BeforeAll {
+    $modulePath = Join-Path $PSScriptRoot '..\..\out\WsusRemediation\WsusRemediation.psd1'
+    Import-Module $modulePath -Force
+
+    function New-Finding([string] $Id, [string] $Severity, [string] $Step, [string] $Fix = '') {
+        [WsusRemediation.Engine.Diagnosis.WsusSyncFinding]@{ ComputerName = 'CM01'; Id = $Id; Severity = $Severity; RepairStep = $Step; Title = "$Id (title)"; Fix = $Fix }
+    }
+
+    # The guide's server: WsusPool's limits recycle it, rapid-fail protection disables it, syncs are cancelled, MECM has 0 updates.
+    $script:guide = @(
+        New-Finding PoolTuningNotCompliant Error TunePool
+        New-Finding PoolDisabledByRapidFailProtection Critical RestartPool
+        New-Finding WsusApiUnavailable Error RestartPool
+        New-Finding SyncFailureStreak Error StartSync
+        New-Finding ConfigMgrHasNoUpdates Error StartSync
+    )
+    $script:proxy = @(
+        New-Finding ProxyAuthenticationFailed Critical Manual 'Update the proxy account password in the MECM console (software update point, Proxy and Account Settings).'
+        New-Finding SyncFailureStreak Error StartSync
+    )
+
+    function Get-WhatIfLine([scriptblock] $Script) {
+        $transcript = Join-Path $TestDrive ("whatif-{0}.txt" -f [guid]::NewGuid())
+        Start-Transcript -Path $transcript -UseMinimalHeader | Out-Null
+        try { $null = & $Script } finally { Stop-Transcript | Out-Null }
+        @(Get-Content $transcript | Where-Object { $_ -like 'What if:*' })
+    }
+}
+
+Describe 'Get-WsusRepairPlan' {
+    It 'plans the guide''s sequence from the guide''s findings, each step with its reason and command' {
+        $plan = $guide | Get-WsusRepairPlan
+        @($plan.Name) | Should -Be @('TunePool', 'RestartPool', 'RestartIis', 'RestartSmsServices', 'StartSync', 'WaitForSync', 'VerifyUpdates')
+        @($plan.Order) | Should -Be @(1, 2, 3, 4, 5, 6, 7)
+        $plan[1].Reason | Should -Be @('PoolDisabledByRapidFailProtection', 'WsusApiUnavailable')
+        $plan[1].Command | Should -Be 'Restart-WsusPool -ComputerName CM01'
+        [string]$plan[0].Impact | Should -Be 'Change'
+        $plan | ForEach-Object { $_ | Should -BeOfType ([WsusRemediation.Engine.Repair.WsusRepairStep]) }
+    }
+
+    It 'plans only the verification for a healthy server, and the whole sequence with -All' {
+        @(New-Finding PoolWorkerFailed Information RestartPool | Get-WsusRepairPlan).Name | Should -Be 'VerifyUpdates'
+        @($guide | Get-WsusRepairPlan -All).Count | Should -Be 9
+    }
+
+    It 'lists a proxy blocker as a Manual step right before the sync' {
+        $plan = $proxy | Get-WsusRepairPlan
+        $plan[0].Name | Should -Be 'Manual'
+        $plan[0].BlocksSync | Should -BeTrue
+        $plan[0].Command | Should -Match 'proxy account password'
+        $plan[1].Name | Should -Be 'StartSync'
+    }
+
+    It 'passes LargeEnvironment on to the tuning step' {
+        ($guide | Get-WsusRepairPlan -Profile LargeEnvironment)[0].Command | Should -BeLike '*-Profile LargeEnvironment'
+    }
+
+    It 'plans from findings saved with Export-Clixml and read back' {
+        $file = Join-Path $TestDrive 'findings.xml'
+        $guide | Export-Clixml $file
+        @(Import-Clixml $file | Get-WsusRepairPlan).Name | Should -Be @($guide | Get-WsusRepairPlan).Name
+    }
+
+    It 'shows the step, impact and changes at 80 columns and the command at 120' {
+        $plan = $guide | Get-WsusRepairPlan
+        $narrow = $plan | Format-Table | Out-String -Width 80
+        $narrow | Should -Match 'Order\s+Name\s+Impact\s+Changes'
+        $narrow | Should -Match '1 TunePool\s+Change'
+        @($narrow -split '\r?\n' | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
+        ($plan | Format-Table | Out-String -Width 120) | Should -Match 'Set-WsusPoolTuning -ComputerName CM01'
+    }
+}
+
+Describe 'Repair-WsusSync' {
+    It 'confirms each step (SupportsShouldProcess, ConfirmImpact High)' {
+        $metadata = [System.Management.Automation.CommandMetadata]::new((Get-Command Repair-WsusSync))
+        $metadata.SupportsShouldProcess | Should -BeTrue
+        [string]$metadata.ConfirmImpact | Should -Be 'High'
+    }
+
+    It '-WhatIf prints one line per step of the plan and returns nothing' {
+        $output = $null
+        $lines = Get-WhatIfLine { $script:output = $guide | Repair-WsusSync -WhatIf }
+        $lines.Count | Should -Be 7
+        $lines[0] | Should -BeLike 'What if: Performing the operation "TunePool:*'
+        $lines[6] | Should -BeLike 'What if: Performing the operation "VerifyUpdates:*'
+        $script:output | Should -BeNullOrEmpty
+    }
+
+    It '-WhatIf on a piped plan shows the same steps, also after the plan was saved and read back' {
+        $plan = $guide | Get-WsusRepairPlan
+        $direct = Get-WhatIfLine { $plan | Repair-WsusSync -WhatIf }
+        $file = Join-Path $TestDrive 'plan.xml'
+        $plan | Export-Clixml $file
+        $approved = Get-WhatIfLine { Import-Clixml $file | Repair-WsusSync -WhatIf }
+        $approved | Should -Be $direct
+        $direct.Count | Should -Be 7
+    }
+
+    It 'warns about a Manual step under -WhatIf and does not list it as an operation' {
+        $lines = Get-WhatIfLine { $proxy | Repair-WsusSync -WhatIf -WarningVariable script:warnings -WarningAction SilentlyContinue }
+        $lines.Count | Should -Be 3
+        $script:warnings[0] | Should -Match 'Manual step \(ProxyAuthenticationFailed\)'
+    }
+
+    It '-Step runs only the named steps; WaitForSync brings StartSync' {
+        $lines = Get-WhatIfLine { $guide | Repair-WsusSync -Step RestartPool, WaitForSync -WhatIf }
+        $lines.Count | Should -Be 3
+        $lines[1] | Should -BeLike '*"StartSync:*'
+    }
+
+    It 'refuses Manual and None as -Step with InvalidRepairStep' {
+        { $guide | Repair-WsusSync -Step Manual -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidRepairStep,WsusRemediation.Commands.RepairWsusSyncCommand'
+    }
+
+    It 'refuses a timeout of 0 with TimeoutOutOfRange' {
+        { $guide | Repair-WsusSync -Timeout 0 -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'TimeoutOutOfRange,WsusRemediation.Commands.RepairWsusSyncCommand'
+    }
+
+    It 'refuses a report path on a drive that does not exist with InvalidReportPath' {
+        { $guide | Repair-WsusSync -ReportPath 'NoSuchDrive:\r.json' -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidReportPath,WsusRemediation.Commands.RepairWsusSyncCommand'
+    }
+
+    It 'says off Windows that a live repair needs Windows, and changes nothing' -Skip:($IsWindows -or $PSVersionTable.PSEdition -eq 'Desktop') {
+        $result = $guide | Repair-WsusSync -Confirm:$false -ErrorVariable errors -ErrorAction SilentlyContinue
+        $result | Should -BeNullOrEmpty
+        $errors[0].FullyQualifiedErrorId | Should -Be 'LiveAccessRequiresWindows,WsusRemediation.Commands.RepairWsusSyncCommand'
+        [string]$errors[0].CategoryInfo.Category | Should -Be 'NotInstalled'
+    }
+}
+
+Describe 'The repair log' {
+    It 'is CMTrace that Get-WsusSyncLog reads back' {
+        $path = Join-Path $TestDrive 'Logs\WsusRemediation.log'
+        $log = [WsusRemediation.Engine.Repair.CmTraceLog]::new($path, [WsusRemediation.Engine.Common.SystemClock]::Instance, [TimeZoneInfo]::Utc, 2MB)
+        $log.Write('Step 1 TunePool on CM01: Done (0.2 s).') | Should -BeNullOrEmpty
+        $log.Write('Step 4 RestartSmsServices on CM01: Failed (180.0 s).', [WsusRemediation.Engine.Repair.CmTraceSeverity]::Error) | Should -BeNullOrEmpty
+        $entries = @(Get-WsusSyncLog -Path (Split-Path $path))
+        $entries.Count | Should -Be 2
+        $entries[0].Component | Should -Be 'WsusRemediation'
+        $entries[1].Message | Should -BeLike 'Step 4 RestartSmsServices*'
+        [string]$entries[1].Severity | Should -Be 'Error'
+    }
+}

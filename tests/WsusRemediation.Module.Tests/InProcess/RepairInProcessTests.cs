@@ -1,0 +1,59 @@
+using System;
+using System.Linq;
+using WsusRemediation.Module.Tests.Infrastructure;
+using Xunit;
+
+namespace WsusRemediation.Module.Tests.InProcess
+{
+    /// <summary>
+    /// Get-WsusRepairPlan and Repair-WsusSync in a real runspace, with the guide's findings built in
+    /// PowerShell: plan binding, -WhatIf, a plan saved and read back, and the errors for bad input.
+    /// Every repair here is -WhatIf or refused before it acts.
+    /// </summary>
+    public sealed class RepairInProcessTests
+    {
+        private const string RepairId = "WsusRemediation.Commands.RepairWsusSyncCommand";
+
+        private const string GuideFindings =
+            "function F($id, $sev, $step) { [WsusRemediation.Engine.Diagnosis.WsusSyncFinding]@{ ComputerName = 'CM01'; Id = $id; Severity = $sev; RepairStep = $step } }; " +
+            "$guide = @((F PoolTuningNotCompliant Error TunePool), (F PoolDisabledByRapidFailProtection Critical RestartPool), (F SyncFailureStreak Error StartSync)); ";
+
+        [Fact]
+        public void The_plan_from_findings_pipes_into_Repair_WsusSync_and_WhatIf_prints_each_step_and_returns_nothing()
+        {
+            var run = InProcessPowerShell.Run(GuideFindings + "$plan = $guide | Get-WsusRepairPlan; ($plan | ForEach-Object { [string]$_.Name }) -join ','; $plan | Repair-WsusSync -WhatIf").AssertNoErrors();
+
+            Assert.Equal("TunePool,RestartPool,RestartIis,RestartSmsServices,StartSync,WaitForSync,VerifyUpdates", Assert.Single(run.Output).BaseObject);
+            Assert.Equal(7, run.WhatIfLines.Count);
+            Assert.StartsWith("What if: Performing the operation \"TunePool:", run.WhatIfLines[0], StringComparison.Ordinal);
+            Assert.EndsWith("on target \"WsusPool on CM01\".", run.WhatIfLines[1], StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void A_plan_serialized_and_read_back_as_PowerShell_does_for_Export_Clixml_still_binds_as_a_plan()
+        {
+            // Import-Clixml gives Deserialized.* property bags; PSSerializer is the same serializer.
+            var run = InProcessPowerShell.Run(
+                GuideFindings +
+                "$plan = $guide | Get-WsusRepairPlan; " +
+                "$back = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($plan)); " +
+                "$back[0].PSObject.TypeNames[0]; $back | Repair-WsusSync -WhatIf").AssertNoErrors();
+
+            Assert.Equal("Deserialized.WsusRemediation.Engine.Repair.WsusRepairStep", Assert.Single(run.Output).BaseObject);
+            Assert.Equal(7, run.WhatIfLines.Count);
+            Assert.StartsWith("What if: Performing the operation \"TunePool:", run.WhatIfLines[0], StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void Bad_input_is_refused_with_a_stable_id_before_anything_runs()
+        {
+            var step = InProcessPowerShell.Run(GuideFindings + "$guide | Repair-WsusSync -Step None -WhatIf");
+            var timeout = InProcessPowerShell.Run(GuideFindings + "$guide | Repair-WsusSync -Timeout '00:00:00' -WhatIf");
+
+            Assert.Equal("InvalidRepairStep," + RepairId, step.TerminatingError?.FullyQualifiedErrorId ?? Assert.Single(step.Errors).FullyQualifiedErrorId);
+            Assert.Equal("TimeoutOutOfRange," + RepairId, timeout.TerminatingError?.FullyQualifiedErrorId ?? Assert.Single(timeout.Errors).FullyQualifiedErrorId);
+            Assert.Empty(step.WhatIfLines);
+            Assert.Empty(timeout.WhatIfLines);
+        }
+    }
+}
