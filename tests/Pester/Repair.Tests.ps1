@@ -33,6 +33,35 @@ BeforeAll {
     }
 }
 
+Describe 'Get-WsusRepairPlan -EvidencePath (offline, any OS)' {
+    BeforeAll {
+        $evidence = Join-Path $PSScriptRoot '..\WsusRemediation.Engine.Tests\Fixtures\Evidence'
+    }
+
+    It 'plans the guide''s sequence from the guide''s evidence, with the tuning read from its applicationHost.config' {
+        $plan = Get-WsusRepairPlan -EvidencePath (Join-Path $evidence 'GuideCase')
+        @($plan.Name) | Should -Be @('TunePool', 'RestartPool', 'RestartIis', 'RestartSmsServices', 'StartSync', 'WaitForSync', 'VerifyUpdates')
+        $plan[0].Changes | Should -Contain 'queueLength 1000 → 2000'
+        $plan[0].ComputerName | Should -Be 'CM01.CONTOSO.COM'
+    }
+
+    It 'plans only the verification from the evidence of the fixed server' {
+        @((Get-WsusRepairPlan -EvidencePath (Join-Path $evidence 'HealthyAfterFix')).Name) | Should -Be @('VerifyUpdates')
+    }
+
+    It 'plans the TechNet proxy case as Manual steps that block the sync, with nothing restarted' {
+        $plan = Get-WsusRepairPlan -EvidencePath (Join-Path $evidence 'ProxyCase')
+        ($plan | Where-Object Name -eq 'Manual' | Where-Object BlocksSync).Reason | Should -Contain 'ProxyAuthenticationFailed'
+        @($plan | Where-Object { [string]$_.Impact -eq 'Restart' }) | Should -BeNullOrEmpty
+    }
+
+    It 'reports a path that does not exist as EvidencePathNotFound' {
+        $plan = Get-WsusRepairPlan -EvidencePath (Join-Path $TestDrive 'nope') -ErrorVariable errors -ErrorAction SilentlyContinue
+        $plan | Should -BeNullOrEmpty
+        $errors[0].FullyQualifiedErrorId | Should -Be 'EvidencePathNotFound,WsusRemediation.Commands.GetWsusRepairPlanCommand'
+    }
+}
+
 Describe 'Get-WsusRepairPlan' {
     It 'plans the guide''s sequence from the guide''s findings, each step with its reason and command' {
         $plan = $guide | Get-WsusRepairPlan

@@ -135,6 +135,13 @@ namespace WsusRemediation.Engine.Repair
                     continue;
                 }
 
+                // A warning is history (a pool disabled last week, since started) or a setting that is off
+                // now: only the tuning acts on it, and only when the configuration says something differs.
+                if (finding.Severity == FindingSeverity.Warning && step != RepairStepName.TunePool && step != RepairStepName.Manual)
+                {
+                    continue;
+                }
+
                 if (step == RepairStepName.Manual)
                 {
                     if (!manualFindings.Any(m => m.Id == finding.Id))

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
 using WsusRemediation.Engine.Common;
 using WsusRemediation.Engine.Diagnosis;
 using WsusRemediation.Engine.PoolTuning;
@@ -14,6 +16,28 @@ namespace WsusRemediation.Engine.Repair
     public static class RepairPlanning
     {
         /// <summary>
+        /// Diagnoses collected evidence (an Export-WsusSyncEvidence bundle, zip or folder, or any folder of
+        /// files collected by hand) with Get-WsusSyncDiagnosis's engine, and reads the applicationHost.config
+        /// found in it, so that a plan can be made offline, on any OS.
+        /// </summary>
+        public static EvidenceRepairInput DiagnoseEvidence(IEnumerable<string> paths, PoolTuningProfileName profile, CancellationToken cancellationToken, Action<string>? verbose)
+        {
+            using var evidence = EvidenceSet.FromPaths(paths);
+            var diagnosis = new SyncDiagnosisService().Diagnose(evidence, new DiagnosisOptions { Profile = profile }, cancellationToken, verbose);
+            var configuration = evidence.OfKind(EvidenceFileKind.ApplicationHostConfig).FirstOrDefault();
+            ApplicationHostDocument? document = null;
+            if (configuration is not null)
+            {
+                // Read now: a zip's files live in a temporary folder that goes with the evidence set.
+                document = new PoolTuningService(PhysicalFileStore.Instance, SystemClock.Instance).Load(configuration.Path);
+                verbose?.Invoke($"The pool's settings are read from {configuration.DisplayPath}.");
+            }
+
+            var computer = string.IsNullOrEmpty(diagnosis.ComputerName) ? evidence.ComputerName : diagnosis.ComputerName;
+            return new EvidenceRepairInput(diagnosis.Findings, computer, document, configuration?.DisplayPath);
+        }
+
+        /// <summary>
         /// The request. <paramref name="loadConfiguration"/> reads applicationHost.config; when it fails
         /// (no file in the evidence, no access), the plan still comes out, with the tuning's changes
         /// marked as not known yet, and <paramref name="verbose"/> says why.
@@ -27,7 +51,8 @@ namespace WsusRemediation.Engine.Repair
             IReadOnlyList<RepairStepName>? steps,
             bool skipSync,
             Func<ApplicationHostDocument?>? loadConfiguration,
-            Action<string>? verbose)
+            Action<string>? verbose,
+            string? configurationShownAs = null)
         {
             string poolName = PoolTuningService.DefaultPoolName;
             string? path = null;
@@ -38,7 +63,7 @@ namespace WsusRemediation.Engine.Repair
                 if (document is not null)
                 {
                     poolName = PoolTuningService.FindWsusPoolName(document);
-                    path = document.Path;
+                    path = configurationShownAs ?? document.Path;
                     changes = RepairPlanner.PoolChanges(document, poolName, profile);
                     verbose?.Invoke($"{poolName} in '{path}': {(changes.Count == 0 ? $"already as the {profile} profile" : $"{changes.Count} setting(s) differ from the {profile} profile")}.");
                 }
@@ -66,5 +91,30 @@ namespace WsusRemediation.Engine.Repair
                 PoolChanges = changes,
             };
         }
+    }
+
+    /// <summary>What a diagnosis of collected evidence gives the repair planner.</summary>
+    public sealed class EvidenceRepairInput
+    {
+        /// <summary>Creates the input.</summary>
+        public EvidenceRepairInput(IReadOnlyList<WsusSyncFinding> findings, string? computerName, ApplicationHostDocument? configuration, string? configurationShownAs)
+        {
+            Findings = findings;
+            ComputerName = computerName;
+            Configuration = configuration;
+            ConfigurationShownAs = configurationShownAs;
+        }
+
+        /// <summary>The findings, most fundamental cause first.</summary>
+        public IReadOnlyList<WsusSyncFinding> Findings { get; }
+
+        /// <summary>The server the evidence is from, when it says.</summary>
+        public string? ComputerName { get; }
+
+        /// <summary>The applicationHost.config of the evidence, read; null when it has none.</summary>
+        public ApplicationHostDocument? Configuration { get; }
+
+        /// <summary>Where that file is within the evidence, as the plan shows it.</summary>
+        public string? ConfigurationShownAs { get; }
     }
 }

@@ -67,9 +67,9 @@ namespace WsusRemediation.Commands
                         break;
                     case EvidenceSet:
                         var paths = EvidencePath!.Select(p => ResolveFileSystemPath(p, "InvalidEvidencePath")).ToList();
-                        var diagnosis = RepairDiagnosis.FromEvidence(paths, CancellationToken, WriteVerbose);
-                        var computer = string.IsNullOrEmpty(ComputerName) ? diagnosis.ComputerName ?? string.Empty : ComputerName!;
-                        WritePlan(computer, isRemote: true, diagnosis.Findings, () => diagnosis.Configuration);
+                        var evidence = RepairDiagnosis.FromEvidence(paths, Profile, CancellationToken, WriteVerbose);
+                        var computer = string.IsNullOrEmpty(ComputerName) ? evidence.ComputerName ?? string.Empty : ComputerName!;
+                        WritePlan(computer, isRemote: true, evidence.Findings, () => evidence.Configuration, evidence.ConfigurationShownAs);
                         break;
                     default:
                         var live = RepairDiagnosis.Live(ComputerName, CancellationToken, WriteVerbose);
@@ -93,10 +93,10 @@ namespace WsusRemediation.Commands
             }
         }
 
-        private void WritePlan(string computerName, bool isRemote, IReadOnlyList<WsusSyncFinding> findings, Func<ApplicationHostDocument?> configuration)
+        private void WritePlan(string computerName, bool isRemote, IReadOnlyList<WsusSyncFinding> findings, Func<ApplicationHostDocument?> configuration, string? configurationShownAs = null)
         {
             WriteVerbose($"Planning for {(computerName.Length == 0 ? "the evidence's server" : computerName)} from {findings.Count} finding(s): {string.Join(", ", findings.Select(f => f.Id))}.");
-            var request = RepairPlanning.Request(computerName, isRemote, findings, Profile, All, steps: null, skipSync: false, configuration, WriteVerbose);
+            var request = RepairPlanning.Request(computerName, isRemote, findings, Profile, All, steps: null, skipSync: false, configuration, WriteVerbose, configurationShownAs);
             foreach (var step in RepairPlanner.Plan(request))
             {
                 WriteObject(step);

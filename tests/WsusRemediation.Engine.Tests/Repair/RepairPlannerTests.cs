@@ -178,4 +178,22 @@ public class RepairPlannerTests
         Assert.All(plan.Where(s => !s.IsManual), s => Assert.Contains("CM02", s.Command, StringComparison.Ordinal));
         Assert.Contains("WsusPool2 on CM02", plan[1].Target, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Warnings_of_the_past_plan_nothing_but_a_setting_that_is_off_now_plans_the_tuning_and_its_restarts()
+    {
+        var past = new[]
+        {
+            Finding(FindingIds.PoolRecycledOnMemoryLimit, FindingSeverity.Warning, RepairStepName.TunePool),
+            Finding(FindingIds.PoolDisabledByRapidFailProtection, FindingSeverity.Warning, RepairStepName.RestartPool),
+            Finding(FindingIds.SyncFailureStreak, FindingSeverity.Warning, RepairStepName.StartSync),
+        };
+        Assert.Equal(new[] { RepairStepName.VerifyUpdates }, Names(new RepairPlanRequest { Findings = past, PoolChanges = Array.Empty<PoolSettingChange>() }));
+
+        var request = GuideRequest();
+        var offNow = new[] { Finding(FindingIds.PoolTuningNotCompliant, FindingSeverity.Warning, RepairStepName.TunePool) };
+        Assert.Equal(
+            new[] { RepairStepName.TunePool, RepairStepName.RestartPool, RepairStepName.RestartIis, RepairStepName.RestartSmsServices, RepairStepName.StartSync, RepairStepName.WaitForSync, RepairStepName.VerifyUpdates },
+            Names(new RepairPlanRequest { Findings = offNow, PoolChanges = request.PoolChanges }));
+    }
 }
