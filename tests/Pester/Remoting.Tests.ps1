@@ -37,6 +37,14 @@ BeforeAll {
         'WsusRemediation.Engine.Services.ServiceRestartResult' = {
             [WsusRemediation.Engine.Services.ServiceRestartResult]@{ ComputerName = 'CM01.contoso.com'; Name = 'SMS_EXECUTIVE'; DisplayName = 'SMS Executive'; Present = $true; StatusBefore = 'Running'; StatusAfter = 'Running'; StartType = 'Automatic'; Action = 'Restarted'; Duration = [TimeSpan]::FromSeconds(12.5) }
         }
+        'WsusRemediation.Engine.Repair.WsusRepairStep' = { Get-WsusRepairPlan -EvidencePath (Join-Path $fixtures 'Evidence/GuideCase') }
+        'WsusRemediation.Engine.Repair.WsusRepairResult' = {
+            $steps = [WsusRemediation.Engine.Repair.RepairStepResult[]]@(
+                [WsusRemediation.Engine.Repair.RepairStepResult]@{ Order = 1; Name = 'TunePool'; Outcome = 'Done'; Before = 'queueLength=1000'; After = 'queueLength=2000' }
+                [WsusRemediation.Engine.Repair.RepairStepResult]@{ Order = 2; Name = 'RestartSmsServices'; Outcome = 'Failed'; Duration = [TimeSpan]::FromSeconds(180); Error = 'SMS_EXECUTIVE did not start.'; ErrorId = 'ServiceStartFailed' }
+            )
+            [WsusRemediation.Engine.Repair.WsusRepairResult]@{ ComputerName = 'CM01.contoso.com'; Succeeded = $false; Steps = $steps; UpdateCount = 0; Summary = 'The repair of CM01.contoso.com did not succeed: RestartSmsServices failed.' }
+        }
         'WsusRemediation.Engine.Iis.WsusPoolState' = {
             [WsusRemediation.Engine.Iis.WsusPoolState]@{ ComputerName = 'CM01.contoso.com'; PoolName = 'WsusPool'; StateBefore = 'Stopped'; State = 'Started'; WasStopped = $true; RapidFailProtection = $true; Action = 'Started'; Duration = [TimeSpan]::FromSeconds(3); Message = 'Found stopped (rapid-fail protection), started.' }
         }
