@@ -31,11 +31,13 @@ BeforeAll {
         'WsusRemediation.Engine.Sync.WsusSyncStatus'          = { Get-WsusSyncStatus -LogPath $streakLog; Get-WsusSyncStatus -LogPath $runningLog }
         'WsusRemediation.Engine.Sync.SyncHistoryEntry'        = { (Get-WsusSyncStatus -LogPath $streakLog).History }
         'WsusRemediation.Engine.Services.SiteServiceStatus'   = {
-            [WsusRemediation.Engine.Services.SiteServiceStatus]@{ ComputerName = 'CM01.contoso.com'; Name = 'SMS_EXECUTIVE'; DisplayName = 'SMS Executive'; Kind = 'Service'; Role = 'MECM'; Present = $true; Status = 'Stopped'; StartType = 'Automatic'; Healthy = $false; Note = 'Stopped although its start type is Automatic.' }
+            [WsusRemediation.Engine.Services.SiteServiceStatus]@{ ComputerName = 'CM01.contoso.com'; Name = 'SMS_SITE_COMPONENT_MANAGER'; DisplayName = 'SMS Site Component Manager'; Kind = 'Service'; Role = 'MECM'; Present = $true; Status = 'StopPending'; StartType = 'Automatic'; Healthy = $false; Note = 'Stopped although its start type is Automatic.' }
             [WsusRemediation.Engine.Services.SiteServiceStatus]@{ ComputerName = 'CM01.contoso.com'; Name = 'WsusPool'; DisplayName = 'WsusPool'; Kind = 'ApplicationPool'; Role = 'WSUS'; Present = $true; Status = 'Started'; Healthy = $true }
         }
         'WsusRemediation.Engine.Services.ServiceRestartResult' = {
-            [WsusRemediation.Engine.Services.ServiceRestartResult]@{ ComputerName = 'CM01.contoso.com'; Name = 'SMS_EXECUTIVE'; DisplayName = 'SMS Executive'; Present = $true; StatusBefore = 'Running'; StatusAfter = 'Running'; StartType = 'Automatic'; Action = 'Restarted'; Duration = [TimeSpan]::FromSeconds(12.5) }
+            # The longest real names and texts, so the 80-column check sees the widest table.
+            [WsusRemediation.Engine.Services.ServiceRestartResult]@{ ComputerName = 'CM01.contoso.com'; Name = 'SMS_SITE_COMPONENT_MANAGER'; DisplayName = 'SMS Site Component Manager'; Present = $true; StatusBefore = 'Running'; StatusAfter = 'Running'; StartType = 'Automatic'; Action = 'AlreadyRunning'; Duration = [TimeSpan]::FromSeconds(12.5); Error = 'SMS_SITE_COMPONENT_MANAGER did not reach Running within 00:03:00.' }
+            [WsusRemediation.Engine.Services.ServiceRestartResult]@{ ComputerName = 'CM01.contoso.com'; Name = 'W3SVC'; DisplayName = 'World Wide Web Publishing Service'; Present = $true; StatusBefore = 'Running'; StatusAfter = 'Running'; StartType = 'Automatic'; Action = 'Restarted'; Duration = [TimeSpan]::FromSeconds(4.5); Note = 'Stopped before WAS and started after it.' }
         }
         'WsusRemediation.Engine.Repair.WsusRepairStep' = { Get-WsusRepairPlan -EvidencePath (Join-Path $fixtures 'Evidence/GuideCase') }
         'WsusRemediation.Engine.Repair.WsusRepairResult' = {
@@ -91,6 +93,19 @@ Describe 'Output types after Export-Clixml / Import-Clixml' {
         }
     }
 
+    It 'the table of <TypeName> fits 80 columns without a wrapped header' -ForEach $outputTypes {
+        $text = @(& $samples[$TypeName]) | Format-Table | Out-String -Width 80
+        $lines = $text -split '\r?\n'
+        @($lines | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
+        # A header too wide for its column wraps onto more lines (e.g. one letter per line): the line
+        # above each header must be empty, or a group line ("   PoolName: WsusPool") followed by one.
+        for ($i = 0; $i -lt $lines.Count; $i++) {
+            if ($lines[$i] -match '^-+( +-+)* *$') {
+                $lines[$i - 2].Trim() | Should -BeNullOrEmpty -Because "the header of $TypeName must be one line at 80 columns:`n$text"
+            }
+        }
+    }
+
     It 'keeps the typed setting values: numbers compare as numbers, time spans as TimeSpan' {
         $settings = @((Get-WsusPoolTuning -ConfigurationPath $siteServerConfig).Settings | ConvertTo-Deserialized)
         $queue = $settings | Where-Object Name -EQ 'queueLength'
@@ -136,7 +151,9 @@ Describe 'Deserialized objects piped into the next cmdlet' {
     }
 
     It 'Get-WsusServiceStatus | Restart-SmsService -WhatIf binds ComputerName by property name' {
-        $status = if ($IsLinux -or $IsMacOS) { & $samples['WsusRemediation.Engine.Services.SiteServiceStatus'] } else { Get-WsusServiceStatus }
+        # A status for a named site server; on Windows Get-WsusServiceStatus would name this machine,
+        # which may not be one (the sample behaves the same for the live and the deserialized object).
+        $status = & $samples['WsusRemediation.Engine.Services.SiteServiceStatus']
         $copy = $status | ConvertTo-Deserialized
         $computer = @($copy)[0].ComputerName
         if ($IsLinux -or $IsMacOS) {
@@ -150,9 +167,12 @@ Describe 'Deserialized objects piped into the next cmdlet' {
             $trace | Should -Not -Match 'BIND arg \[[^\]]*SiteServiceStatus\] to param \[ComputerName\] SUCCESSFUL'
         }
         else {
-            $live = Get-WhatIfLine { $status | Restart-SmsService -WhatIf }
-            $remote = Get-WhatIfLine { $copy | Restart-SmsService -WhatIf }
+            # CM01.contoso.com is not reachable from a test machine: both objects must get as far, and stop alike.
+            $script:liveStop = $script:remoteStop = $null
+            $live = Get-WhatIfLine { try { $status | Restart-SmsService -WhatIf -ErrorAction Stop } catch { $script:liveStop = $_.FullyQualifiedErrorId } }
+            $remote = Get-WhatIfLine { try { $copy | Restart-SmsService -WhatIf -ErrorAction Stop } catch { $script:remoteStop = $_.FullyQualifiedErrorId } }
             $remote | Should -Be $live
+            $script:remoteStop | Should -Be $script:liveStop
         }
     }
 }
