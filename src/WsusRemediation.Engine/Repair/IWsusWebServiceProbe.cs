@@ -18,7 +18,12 @@ namespace WsusRemediation.Engine.Repair
         int? GetStatusCode(string? computerName, CancellationToken cancellationToken);
     }
 
-    /// <summary>The probe over HTTP: <c>GET http(s)://server:port/ClientWebService/client.asmx</c>, no credentials sent.</summary>
+    /// <summary>
+    /// The probe over HTTP: <c>GET http(s)://server:port/ClientWebService/</c>, no credentials sent. The
+    /// application's root runs no web service code (a healthy WSUS answers it 200, 401 or 403), so only a
+    /// broken pool or configuration makes it 5xx: 500.19 when a module cannot load (Enable 32-Bit
+    /// Applications), 503 when the pool is disabled.
+    /// </summary>
     public sealed class HttpWsusWebServiceProbe : IWsusWebServiceProbe
     {
         /// <summary>Creates a probe for WSUS's port (8530 unless the WSUS site is bound elsewhere).</summary>
@@ -65,7 +70,7 @@ namespace WsusRemediation.Engine.Repair
         {
             cancellationToken.ThrowIfCancellationRequested();
             var host = string.IsNullOrEmpty(computerName) || computerName == "." ? "localhost" : computerName;
-            var uri = new Uri($"{(UseSsl ? "https" : "http")}://{host}:{Port}{PoolTuningService.WsusApplicationPath}/client.asmx");
+            var uri = new Uri($"{(UseSsl ? "https" : "http")}://{host}:{Port}{PoolTuningService.WsusApplicationPath}/");
             var request = (HttpWebRequest)WebRequest.Create(uri);
             request.Method = "GET";
             request.Timeout = (int)Timeout.TotalMilliseconds;

@@ -180,12 +180,13 @@ namespace WsusRemediation.Engine.Repair
                     {
                         RunStep(record);
                     }
-                    catch (WsusRemediationException ex) when (ex.Kind != EngineErrorKind.OperationStopped)
+                    catch (WsusRemediationException ex) when (ex.Kind != EngineErrorKind.OperationStopped || !_token.IsCancellationRequested)
                     {
                         Fail(record, ex);
                     }
-                    catch (OperationCanceledException) when (_token.IsCancellationRequested)
+                    catch (Exception ex) when (_token.IsCancellationRequested && (ex is OperationCanceledException || ex is WsusRemediationException))
                     {
+                        // Ctrl+C: a wait throws OperationCanceledException; a child process the port killed says OperationStopped.
                         _stoppedAt = record.Step.Name.ToString();
                         Resolve(record, RepairStepOutcome.Skipped, error: $"Stopped by the user (Ctrl+C) during {record.Step.Name}; the steps after it were not started.", errorId: "RepairStopped");
                         AfterCancel(record);
@@ -573,7 +574,9 @@ namespace WsusRemediation.Engine.Repair
             /// </summary>
             private bool CheckPoolCameBack(StepRecord record)
             {
-                if (_rolledBack)
+                // Steps that do not act on the pool only look at it when this run changed its settings.
+                var actsOnPool = record.Step.Name == RepairStepName.RestartPool || record.Step.Name == RepairStepName.RestartIis;
+                if (_rolledBack || (_tuned is null && !actsOnPool))
                 {
                     return true;
                 }
