@@ -319,7 +319,19 @@ namespace WsusRemediation.Engine.Repair
                     return;
                 }
 
-                var state = _restarter.Restart(_computer, Options.PoolName, null, _hooks.Verbose, _hooks.Progress, _token);
+                WsusPoolState state;
+                try
+                {
+                    state = _restarter.Restart(_computer, Options.PoolName, null, _hooks.Verbose, _hooks.Progress, _token);
+                }
+                catch (WsusRemediationException ex) when (_tuned is not null && !_rolledBack && ex.Kind != EngineErrorKind.OperationStopped)
+                {
+                    // The pool does not start with the new values: that is what the backup is for.
+                    record.After = $"{Options.PoolName} {Env.Pools.GetPool(_computer, Options.PoolName)?.State ?? AppPoolState.Unknown}";
+                    Rollback(record, $"it did not start ({ex.Message})");
+                    return;
+                }
+
                 record.After = $"{Options.PoolName} {state.State}";
                 if (state.WasStopped)
                 {

@@ -136,6 +136,26 @@ public class RepairScenarioTests
     }
 
     [Fact]
+    public void A_pool_that_does_not_start_with_the_new_values_is_rolled_back_and_started_on_the_old_ones()
+    {
+        using var h = RepairHarness.Guide();
+        h.Site.Pool("WsusPool").StartLatency = TimeSpan.FromSeconds(2);
+        h.Site.PoolFailsToStartWhen = text => text.Contains("queueLength=\"2000\"", StringComparison.Ordinal);
+
+        var result = h.Repair().Result;
+
+        Assert.Equal(RepairStepOutcome.RolledBack, OutcomeOf(result, RepairStepName.TunePool));
+        var restart = result.Steps.Single(s => s.Name == RepairStepName.RestartPool);
+        Assert.Equal(RepairStepOutcome.Failed, restart.Outcome);
+        Assert.Equal("PoolDidNotComeBack", restart.ErrorId);
+        Assert.Contains("did not start", restart.Error, StringComparison.Ordinal);
+        Assert.True(h.ConfigUnchanged);
+        Assert.Equal(AppPoolState.Started, h.Site.Pool("WsusPool").State);
+        Assert.Equal(0, h.Site.Sync.SyncNowCalls);
+        Assert.True(result.RolledBack);
+    }
+
+    [Fact]
     public void Web_services_answering_500_after_the_change_roll_it_back_at_once()
     {
         using var h = RepairHarness.Guide();

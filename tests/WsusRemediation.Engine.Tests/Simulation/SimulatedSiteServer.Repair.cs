@@ -29,6 +29,9 @@ public sealed partial class SimulatedSiteServer : IWsusWebServiceProbe, IService
     /// <summary>With this configuration a worker crashes every 15 s while a sync runs (the guide's limits): rapid-fail protection stops the pool mid-sync.</summary>
     public Func<string, bool>? PoolCrashesUnderSyncWhen { get; set; }
 
+    /// <summary>With this configuration the pool does not start: WAS gives up while it is Starting and it falls back to Stopped.</summary>
+    public Func<string, bool>? PoolFailsToStartWhen { get; set; }
+
     /// <summary>With this configuration the started pool answers HTTP 500 (as Enable 32-Bit Applications does).</summary>
     public Func<string, bool>? WebAnswers500When { get; set; }
 
@@ -115,6 +118,13 @@ public sealed partial class SimulatedSiteServer : IWsusWebServiceProbe, IService
     private void Tick()
     {
         _ticks++;
+        if (_pools.TryGetValue("WsusPool", out var starting) && starting.State == AppPoolState.Starting && ConfigurationPath is not null
+            && PoolFailsToStartWhen?.Invoke(ReadConfiguration()) == true)
+        {
+            SetPool(starting, AppPoolState.Stopped);
+            WasEvents.Add($"5059 {starting.Name}");
+        }
+
         if (_pools.TryGetValue("WsusPool", out var pool) && pool.State == AppPoolState.Started && ConfigurationPath is not null)
         {
             var text = ReadConfiguration();
