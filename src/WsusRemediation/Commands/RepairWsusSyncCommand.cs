@@ -280,10 +280,17 @@ namespace WsusRemediation.Commands
             WriteObject(outcome.Result);
         }
 
-        // Several servers in one command each get their own report beside the one named.
+        // Several servers in one command each get their own report beside the one named: all of them when the
+        // piped findings or plans name several, and from the second on when servers arrive one by one by name.
         private string? ReportFor(string shown)
         {
-            if (_reportPath is null || _findings.Select(f => ServiceCmdletSupport.Key(f.Computer)).Concat(_steps.Select(s => ServiceCmdletSupport.Key(s.Computer))).Distinct(StringComparer.OrdinalIgnoreCase).Count() <= 1)
+            if (_reportPath is null)
+            {
+                return null;
+            }
+
+            var piped = _findings.Select(f => ServiceCmdletSupport.Key(f.Computer)).Concat(_steps.Select(s => ServiceCmdletSupport.Key(s.Computer))).Distinct(StringComparer.OrdinalIgnoreCase).Count();
+            if (piped <= 1 && _done.Count <= 1)
             {
                 return _reportPath;
             }
