@@ -295,7 +295,7 @@ namespace WsusRemediation.Engine.Repair
                     return With(step, SiteServices.Bits + on, new[] { $"{SiteServices.Bits}: start type Manual if Disabled, started if stopped" }, RepairImpact.Change,
                         $"Set-Service -Name {SiteServices.Bits}{cn} -StartupType Manual -Status Running");
                 case RepairStepName.RestartWsusService:
-                    return With(step, SiteServices.Wsus + on, new[] { $"{SiteServices.Wsus}: stop, start (started if stopped)" }, RepairImpact.Restart,
+                    return With(step, SiteServices.Wsus + on, new[] { $"{SiteServices.Wsus}: start type Automatic if it is not, stop, start (started if stopped)" }, RepairImpact.Restart,
                         request.IsRemote ? $"Get-Service -Name {SiteServices.Wsus}{cn} | Restart-Service" : $"Restart-Service -Name {SiteServices.Wsus}");
                 case RepairStepName.StartSync:
                     return With(step, string.IsNullOrEmpty(computer) ? "the site" : computer, new[] { "A synchronization: MECM SyncNow (else the WSyncMgr.box inbox file, else the WSUS API)" }, RepairImpact.Sync,

@@ -265,7 +265,7 @@ namespace WsusRemediation.Engine.Repair
                         RepairBits(record);
                         break;
                     case RepairStepName.RestartWsusService:
-                        RestartServices(record, new[] { new ServiceTarget(SiteServices.Wsus, ServiceRule.Restart, "The TechNet page: restart the WSUS service.") }, "Restart the WSUS service");
+                        RestartWsusService(record);
                         break;
                     case RepairStepName.StartSync:
                         StartSync(record);
@@ -344,18 +344,41 @@ namespace WsusRemediation.Engine.Repair
                 }
             }
 
-            private void RestartServices(StepRecord record, IReadOnlyList<ServiceTarget> targets, string action)
+            private void RestartWsusService(StepRecord record)
             {
-                var plan = new ServiceRestartPlanner(Env.Services).Plan(_computer, targets);
-                record.Before = string.Join(", ", plan.Services.Where(s => s.Present).Select(s => $"{s.Name} {s.StateBefore}"));
-                var acting = plan.Services.Where(s => s.Action == PlannedServiceAction.Restart || s.Action == PlannedServiceAction.Start).ToList();
-                if (acting.Count == 0 && plan.Blocker is null)
+                // The TechNet page: the WSUS service restarted, and set to start automatically.
+                var targets = new[] { new ServiceTarget(SiteServices.Wsus, ServiceRule.Restart, "The TechNet page: restart the WSUS service.") };
+                var info = Env.Services.GetService(_computer, SiteServices.Wsus);
+                if (info is null || info.StartType == ServiceStartType.Automatic || Env.StartTypes is null)
                 {
-                    Resolve(record, RepairStepOutcome.NotNeeded, before: record.Before, after: record.Before, note: plan.Services.All(s => !s.Present) ? "None of its services is installed." : null);
+                    RestartServices(record, targets, "Restart the WSUS service");
                     return;
                 }
 
-                if (!Confirm(record, string.Join(", ", acting.Select(s => s.Name)) + $" on {plan.ComputerName}", action))
+                record.Before = $"{SiteServices.Wsus} {info.State}, {info.StartType}";
+                if (!Confirm(record, $"{SiteServices.Wsus} on {_shown}", $"Set the start type to Automatic (it is {info.StartType}), then restart the WSUS service"))
+                {
+                    return;
+                }
+
+                Env.StartTypes.SetStartType(_computer, SiteServices.Wsus, ServiceStartType.Automatic);
+                _hooks.Verbose?.Invoke($"{SiteServices.Wsus} on {_shown}: start type {info.StartType} -> Automatic.");
+                RestartServices(record, targets, "Restart the WSUS service", confirmed: true, notePrefix: $"Start type {info.StartType} → Automatic. ");
+            }
+
+            private void RestartServices(StepRecord record, IReadOnlyList<ServiceTarget> targets, string action, bool confirmed = false, string notePrefix = "")
+            {
+                var plan = new ServiceRestartPlanner(Env.Services).Plan(_computer, targets);
+                record.Before ??= string.Join(", ", plan.Services.Where(s => s.Present).Select(s => $"{s.Name} {s.StateBefore}"));
+                var acting = plan.Services.Where(s => s.Action == PlannedServiceAction.Restart || s.Action == PlannedServiceAction.Start).ToList();
+                if (acting.Count == 0 && plan.Blocker is null)
+                {
+                    var none = plan.Services.All(s => !s.Present) ? "None of its services is installed." : null;
+                    Resolve(record, confirmed ? RepairStepOutcome.Done : RepairStepOutcome.NotNeeded, before: record.Before, after: record.Before, note: notePrefix + none);
+                    return;
+                }
+
+                if (!confirmed && !Confirm(record, string.Join(", ", acting.Select(s => s.Name)) + $" on {plan.ComputerName}", action))
                 {
                     return;
                 }
@@ -368,17 +391,17 @@ namespace WsusRemediation.Engine.Repair
                 {
                     _errors.AddRange(outcome.Errors.Skip(1));
                     var first = outcome.Errors[0];
-                    Fail(record, first, note: actions);
+                    Fail(record, first, note: notePrefix + actions);
                     return;
                 }
 
                 if (!CheckPoolCameBack(record))
                 {
-                    record.Note = actions;
+                    record.Note = notePrefix + actions;
                     return;
                 }
 
-                Resolve(record, RepairStepOutcome.Done, after: record.After, note: actions);
+                Resolve(record, RepairStepOutcome.Done, after: record.After, note: notePrefix + actions);
             }
 
             private void RepairBits(StepRecord record)

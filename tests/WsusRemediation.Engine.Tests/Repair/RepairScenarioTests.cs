@@ -368,6 +368,25 @@ public class RepairScenarioTests
     }
 
     [Fact]
+    public void A_WSUS_service_set_to_Manual_is_set_back_to_Automatic_and_started_in_one_confirmed_step()
+    {
+        using var h = RepairHarness.Healthy();
+        h.Site.Service("WsusService").StartType = ServiceStartType.Manual;
+        h.Site.SetServiceState("WsusService", ServiceState.Stopped);
+
+        var result = h.Repair().Result;
+
+        var step = result.Steps.Single(s => s.Name == RepairStepName.RestartWsusService);
+        Assert.Equal(RepairStepOutcome.Done, step.Outcome);
+        Assert.Equal("WsusService Stopped, Manual", step.Before);
+        Assert.StartsWith("Start type Manual → Automatic.", step.Note, StringComparison.Ordinal);
+        Assert.Equal(ServiceStartType.Automatic, h.Site.Service("WsusService").StartType);
+        Assert.Equal(ServiceState.Running, h.Site.Service("WsusService").State);
+        Assert.Single(h.Confirmations, c => c.Contains("RestartWsusService", StringComparison.Ordinal));
+        Assert.True(result.Succeeded, result.Summary);
+    }
+
+    [Fact]
     public void Every_run_is_in_the_CMTrace_log_and_Get_WsusSyncLogs_reader_reads_it_back()
     {
         using var h = RepairHarness.Guide();
