@@ -17,7 +17,13 @@ namespace WsusRemediation.Engine.Windows
     {
         private const int EvtQueryChannelPath = 0x1;
         private const int EvtQueryForwardDirection = 0x100;
-        private const int EvtQueryTolerateQueryErrors = 0x1000;
+
+        /// <summary>
+        /// The EvtQuery flags. Not EvtQueryTolerateQueryErrors: with it, wevtapi drops the expressions it cannot
+        /// run, from the first failing one on, and returns what the rest select, so known events would go missing
+        /// without a word. Without it a query Windows refuses fails as EventLogQueryFailed, naming the query.
+        /// </summary>
+        internal const int QueryFlags = EvtQueryChannelPath | EvtQueryForwardDirection;
         private const int EvtRenderEventXml = 1;
         private const int ErrorNoMoreItems = 259;
         private const int ErrorInsufficientBuffer = 122;
@@ -55,7 +61,7 @@ namespace WsusRemediation.Engine.Windows
         {
             // The structured query names its channel (Query Path="..."), so EvtQuery ignores Path: NULL.
             // Forward direction = oldest first, as IEventLogSource promises.
-            var query = NativeMethods.EvtQuery(IntPtr.Zero, null, StructuredQuery(channel, xpath), EvtQueryChannelPath | EvtQueryForwardDirection | EvtQueryTolerateQueryErrors);
+            var query = NativeMethods.EvtQuery(IntPtr.Zero, null, StructuredQuery(channel, xpath), QueryFlags);
             if (query == IntPtr.Zero)
             {
                 var error = Marshal.GetLastWin32Error();
@@ -64,7 +70,7 @@ namespace WsusRemediation.Engine.Windows
                     yield break;
                 }
 
-                throw new WsusRemediationException("EventLogQueryFailed", EngineErrorKind.ReadError, $"The {channel} event log could not be queried: {new Win32Exception(error).Message}", channel);
+                throw QueryRefused(error, channel, xpath);
             }
 
             var handles = new IntPtr[BatchSize];
@@ -150,6 +156,13 @@ namespace WsusRemediation.Engine.Windows
                 Marshal.FreeHGlobal(buffer);
             }
         }
+
+        /// <summary>The error for a query Windows would not run: it names the query, which is never narrowed to what runs.</summary>
+        internal static WsusRemediationException QueryRefused(int error, string channel, string xpath) =>
+            new WsusRemediationException("EventLogQueryFailed", EngineErrorKind.ReadError, $"The {channel} event log could not be queried ({new Win32Exception(error).Message}); no part of the query was run: {xpath}", channel)
+            {
+                RecommendedAction = "Export the events with wevtutil qe and read the file with -Path.",
+            };
 
         private static WsusRemediationException RenderFailed(int error, string channel) =>
             new WsusRemediationException("EventLogQueryFailed", EngineErrorKind.ReadError, $"An event of the {channel} event log could not be rendered: {new Win32Exception(error).Message}", channel);
