@@ -219,6 +219,18 @@ Describe 'The SMS Provider bridge script, run as the child runs it' {
         $calls | Should -Contain 'Get-CimInstance SMSPROV02.contoso.com root\SMS\site_PS1 SMS_SUPSyncStatus timeout=0'
     }
 
+    It 'tells a child site by the site codes of its update points, and Invoke through the engine names the top-level site' {
+        $snapshot = Invoke-WithStandIns @{ WSUSREM_CIM_SCENARIO = 'ChildSite' } { (New-ConfigMgrAdapter $null).Read($false, $none) }
+
+        ($snapshot.UpdatePoints | ForEach-Object SiteCode) | Should -Be @('CS1', 'PS1')
+        [WsusRemediation.Engine.Sync.SiteHierarchy]::TopLevelSiteOfChild($snapshot) | Should -Be 'CS1'
+
+        $service = [WsusRemediation.Engine.Sync.SyncStatusService]::new([WsusRemediation.Engine.Common.SystemClock]::Instance, $null, (New-ConfigMgrAdapter $null), $null, $null)
+        $trigger = Invoke-WithStandIns @{ WSUSREM_CIM_SCENARIO = 'ChildSite' } { $service.Start('ConfigMgr', $false, $null, $none, $null) }
+        $trigger.Method | Should -Be 'SyncNow'
+        $trigger.TopLevelSiteCode | Should -Be 'CS1'
+    }
+
     It 'calls SyncNow with fullSync as a Boolean: <FullSync>' -ForEach @(@{ FullSync = $true }, @{ FullSync = $false }) {
         Invoke-WithStandIns @{} { (New-ConfigMgrAdapter $null).SyncNow($FullSync, $none) }
 

@@ -39,6 +39,9 @@ namespace WsusRemediation.Engine.Sync
     /// <summary>SMS_SUPSyncStatus.</summary>
     public sealed class SupSyncStatus
     {
+        /// <summary>SiteCode: the site the update point belongs to.</summary>
+        public string? SiteCode { get; init; }
+
         /// <summary>WSUSServerName.</summary>
         public string WsusServerName { get; init; } = string.Empty;
 

@@ -18,7 +18,7 @@ namespace WsusRemediation.Engine.Sync
     /// <item><c>WsusStarted</c>: StartSynchronization() returned.</item>
     /// <item><c>ConfigMgrStatus</c>: siteCode, providerMachine, updateCount (null when not counted),
     /// updateCountError (why a count that was asked for is missing), updatePoints (objects with
-    /// wsusServerName, wsusSourceServer, lastSyncState, lastSyncStateTime, lastSyncErrorCode,
+    /// siteCode, wsusServerName, wsusSourceServer, lastSyncState, lastSyncStateTime, lastSyncErrorCode,
     /// lastSuccessfulSyncTime, syncCatalogVersion).</item>
     /// <item><c>ConfigMgrSyncNow</c>: returnValue of SyncNow.</item>
     /// <item><c>Error</c>: error = { stage, type, message, httpStatus }; stage is LoadApi, Connect, Read, Start,
@@ -63,6 +63,7 @@ namespace WsusRemediation.Engine.Sync
                 UpdateCountError = Str(root, "updateCountError"),
                 UpdatePoints = Items(root, "updatePoints").Select(p => new SupSyncStatus
                 {
+                    SiteCode = Str(p, "siteCode"),
                     WsusServerName = Str(p, "wsusServerName") ?? string.Empty,
                     WsusSourceServer = Str(p, "wsusSourceServer"),
                     LastSyncState = (int)(Long(p, "lastSyncState") ?? 0),

@@ -197,14 +197,21 @@ namespace WsusRemediation.Engine.Sync
             {
                 try
                 {
-                    var observations = new List<SyncObservation> { SyncReasoning.FromConfigMgr(_configMgr.Read(countUpdates: false, cancellationToken), computerName) };
+                    var site = _configMgr.Read(countUpdates: false, cancellationToken);
+                    var observations = new List<SyncObservation> { SyncReasoning.FromConfigMgr(site, computerName) };
                     TryAddWsus(observations, cancellationToken);
                     var before = SyncReasoning.Merge(computerName, observations, _clock.UtcNow.UtcDateTime);
                     RefuseIfRunning(before, computerName);
                     var requestedAt = _clock.UtcNow.UtcDateTime;
                     _configMgr.SyncNow(fullSync, cancellationToken);
                     verbose?.Invoke($"MECM accepted SMS_SoftwareUpdate.SyncNow({fullSync.ToString().ToLowerInvariant()}).");
-                    return new SyncTriggerResult { ComputerName = computerName, Source = SyncSource.ConfigMgr, Method = SyncTriggerMethod.SyncNow, FullSync = fullSync, RequestedAt = requestedAt, PreviousEndTime = before.LastEndTime };
+                    var topLevel = SiteHierarchy.TopLevelSiteOfChild(site);
+                    if (topLevel is not null)
+                    {
+                        verbose?.Invoke($"Site {site.SiteCode} is a child of site {topLevel}: its update point synchronizes from its parent's; new updates from Microsoft come through site {topLevel}.");
+                    }
+
+                    return new SyncTriggerResult { ComputerName = computerName, Source = SyncSource.ConfigMgr, Method = SyncTriggerMethod.SyncNow, FullSync = fullSync, RequestedAt = requestedAt, PreviousEndTime = before.LastEndTime, TopLevelSiteCode = topLevel };
                 }
                 catch (WsusRemediationException ex) when (ex.Kind == EngineErrorKind.ConnectionError || ex.Kind == EngineErrorKind.ResourceUnavailable || ex.Kind == EngineErrorKind.NotInstalled)
                 {

@@ -43,6 +43,12 @@ namespace WsusRemediation.Engine.Sync
         /// </summary>
         public bool JoinedRunning { get; init; }
 
+        /// <summary>
+        /// Set when SyncNow went to a child site: the top-level site whose update point brings new updates from
+        /// Microsoft. A child's synchronization copies only what its parent already has.
+        /// </summary>
+        public string? TopLevelSiteCode { get; init; }
+
         /// <summary>For <see cref="SyncTriggerMethod.InboxFile"/>: the file written.</summary>
         public string? InboxFile { get; init; }
     }

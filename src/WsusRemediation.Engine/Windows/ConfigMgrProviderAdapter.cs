@@ -84,7 +84,7 @@ try {
     else {
         $stage = 'Read'
         $points = @(Get-CimInstance @cim -Namespace $namespace -ClassName SMS_SUPSyncStatus | ForEach-Object {
-            [ordered]@{ wsusServerName = [string]$_.WSUSServerName; wsusSourceServer = [string]$_.WSUSSourceServer
+            [ordered]@{ siteCode = [string]$_.SiteCode; wsusServerName = [string]$_.WSUSServerName; wsusSourceServer = [string]$_.WSUSSourceServer
                         lastSyncState = [long]$_.LastSyncState; lastSyncStateTime = (ConvertTo-UtcText $_.LastSyncStateTime)
                         lastSyncErrorCode = [long]$_.LastSyncErrorCode; lastSuccessfulSyncTime = (ConvertTo-UtcText $_.LastSuccessfulSyncTime)
                         syncCatalogVersion = [long]$_.SyncCatalogVersion } })

@@ -89,6 +89,11 @@ namespace WsusRemediation.Commands
                 WriteVerbose(trigger.Method == SyncTriggerMethod.InboxFile
                     ? $"Requested a {kind} on '{target}' with '{trigger.InboxFile}'."
                     : $"Requested a {kind} on '{target}' with {trigger.Method}.");
+                if (trigger.TopLevelSiteCode is { } topLevel)
+                {
+                    WriteWarning($"'{target}' is a child site of site {topLevel}: its update point synchronizes from its parent's. To bring new updates from Microsoft, run Invoke-WsusSync on site {topLevel}'s site server.");
+                }
+
                 var readSource = trigger.Source == SyncSource.Wsus ? SyncSource.Wsus : SyncSource.Auto;
                 if (Wait)
                 {

@@ -49,6 +49,14 @@ function Get-CimInstance {
             [pscustomobject]@{ Machine = $machine; NamespacePath = "\\$machine\root\sms\site_PS1"; ProviderForLocalSite = $true; SiteCode = 'PS1' }
         }
         '^SMS_SUPSyncStatus$' {
+            if ($scenario -eq 'ChildSite') {
+                # A child primary (PS1) whose update point synchronizes from the CAS's (CS1).
+                [pscustomobject]@{ SiteCode = 'CS1'; WSUSServerName = 'CAS01.contoso.com'; WSUSSourceServer = 'Microsoft Update'; LastSyncState = [uint32]6702
+                                   LastSyncStateTime = [datetime]::new(2026, 11, 9, 2, 0, 0, [DateTimeKind]::Utc); LastSyncErrorCode = [uint32]0; LastSuccessfulSyncTime = $null; SyncCatalogVersion = [uint32]58 }
+                [pscustomobject]@{ SiteCode = 'PS1'; WSUSServerName = 'CM01.contoso.com'; WSUSSourceServer = 'CAS01.contoso.com'; LastSyncState = [uint32]6702
+                                   LastSyncStateTime = [datetime]::new(2026, 11, 9, 2, 30, 0, [DateTimeKind]::Utc); LastSyncErrorCode = [uint32]0; LastSuccessfulSyncTime = $null; SyncCatalogVersion = [uint32]58 }
+                return
+            }
             # CIM hands WMI datetimes over as DateTime values; the three kinds a caller can meet.
             [pscustomobject]@{
                 SiteCode = 'PS1'; WSUSServerName = 'CM01.contoso.com'; WSUSSourceServer = 'Microsoft Update'
