@@ -27,7 +27,7 @@ namespace WsusRemediation.Engine.Sync
     /// </list>
     /// Times are ISO 8601 UTC strings (<c>2026-11-09T08:00:05.311Z</c>); missing values are null.
     /// </summary>
-    public static class SyncBridgeContract
+    public static partial class SyncBridgeContract
     {
         /// <summary>The contract name and version every document carries.</summary>
         public const string ContractName = "WsusRemediation.Sync/1";
