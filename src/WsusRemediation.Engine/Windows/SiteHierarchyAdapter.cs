@@ -72,7 +72,7 @@ catch {
     while ($e -is [System.Management.Automation.MethodInvocationException] -and $null -ne $e.InnerException) { $e = $e.InnerException }
     $doc = [ordered]@{ contract = $Contract; kind = 'Error'; error = [ordered]@{ stage = $stage; type = $e.GetType().FullName; message = $e.Message } }
 }
-[Console]::Out.WriteLine(($doc | ConvertTo-Json -Depth 6 -Compress))
+Write-BridgeDocument $doc
 ";
     }
 }

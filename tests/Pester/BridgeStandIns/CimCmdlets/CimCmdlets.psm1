@@ -71,6 +71,27 @@ function Get-CimInstance {
                 SyncCatalogVersion = [uint32]58; ReplicationLinkStatus = [uint32]0; LastReplicationLinkCheckTime = $null
             }
         }
+        # The hierarchy Get-SoftwareUpdatePoint reads: a stand-alone primary PS1 with two software update
+        # points, a secondary site SEC under it with one. Props are SMS_EmbeddedProperty instances.
+        '^SMS_Site$' {
+            [pscustomobject]@{ SiteCode = 'PS1'; ReportingSiteCode = ''; Type = [uint32]2; ServerName = 'CM01.contoso.com'; SiteName = 'Primary' }
+            [pscustomobject]@{ SiteCode = 'SEC'; ReportingSiteCode = 'PS1'; Type = [uint32]1; ServerName = 'SEC01.contoso.com'; SiteName = 'Branch' }
+        }
+        '^SMS_SCI_SysResUse$' {
+            if ($Filter -ne "RoleName = 'SMS Software Update Point'") { throw "The stand-in answers SMS_SCI_SysResUse only for the SUP role, not: $Filter" }
+            function Prop([string] $Name, [uint32] $Value, [string] $Value2 = '') { [pscustomobject]@{ PropertyName = $Name; Value = $Value; Value1 = ''; Value2 = $Value2 } }
+            [pscustomobject]@{ SiteCode = 'PS1'; RoleName = 'SMS Software Update Point'; NetworkOSPath = '\\CM01.contoso.com'
+                Props = @((Prop 'WSUSIISPort' 8530), (Prop 'WSUSIISSSLPort' 8531), (Prop 'SSLWSUS' 1), (Prop 'IsINF' 0), (Prop 'UseParentWSUS' 0)) }
+            [pscustomobject]@{ SiteCode = 'PS1'; RoleName = 'SMS Software Update Point'; NetworkOSPath = '\\SUP02.contoso.com'
+                Props = @((Prop 'WSUSIISPort' 80), (Prop 'WSUSIISSSLPort' 443), (Prop 'SSLWSUS' 0), (Prop 'IsINF' 1)) }
+            [pscustomobject]@{ SiteCode = 'SEC'; RoleName = 'SMS Software Update Point'; NetworkOSPath = '\\SEC01.contoso.com'
+                Props = (Prop 'WSUSIISPort' 8530) }
+        }
+        '^SMS_SCI_Component$' {
+            if ($Filter -ne "ComponentName = 'SMS_WSUS_CONFIGURATION_MANAGER'") { throw "The stand-in answers SMS_SCI_Component only for the SUP component, not: $Filter" }
+            [pscustomobject]@{ SiteCode = 'PS1'; ComponentName = 'SMS_WSUS_CONFIGURATION_MANAGER'
+                Props = @([pscustomobject]@{ PropertyName = 'ParentWSUS'; Value = [uint32]0; Value1 = ''; Value2 = '' }) }
+        }
         'FROM SMS_SoftwareUpdate' {
             $count = if ($scenario -eq 'NoUpdates') { 0 } else { 130 }
             for ($i = 1; $i -le $count; $i++) {
