@@ -27,6 +27,7 @@
         'Invoke-WsusSync'
         'Get-WsusRepairPlan'
         'Repair-WsusSync'
+        'Get-SoftwareUpdatePoint'
     )
     VariablesToExport    = @()
     AliasesToExport      = @(

@@ -47,6 +47,10 @@ BeforeAll {
             )
             [WsusRemediation.Engine.Repair.WsusRepairResult]@{ ComputerName = 'CM01.contoso.com'; Succeeded = $false; Steps = $steps; UpdateCount = 0; Summary = 'The repair of CM01.contoso.com did not succeed: RestartSmsServices failed.' }
         }
+        'WsusRemediation.Engine.Hierarchy.SoftwareUpdatePoint' = {
+            [WsusRemediation.Engine.Hierarchy.SoftwareUpdatePoint]@{ ComputerName = 'CAS01.corp.contoso.com'; SiteCode = 'CAS'; SiteType = 'CentralAdministrationSite'; WsusPort = 8531; UseSsl = $true; WsusHttpPort = 8530; WsusHttpsPort = 8531; SyncSource = 'MicrosoftUpdate'; SmsProvider = 'CAS01.corp.contoso.com' }
+            [WsusRemediation.Engine.Hierarchy.SoftwareUpdatePoint]@{ ComputerName = 'SUP02.corp.contoso.com'; SiteCode = 'P02'; SiteType = 'Primary'; ParentSiteCode = 'CAS'; WsusPort = 80; WsusHttpPort = 80; WsusHttpsPort = 443; SyncSource = 'UpstreamServer'; UpstreamServer = 'CAS01.corp.contoso.com'; SmsProvider = 'CAS01.corp.contoso.com' }
+        }
         'WsusRemediation.Engine.Iis.WsusPoolState' = {
             [WsusRemediation.Engine.Iis.WsusPoolState]@{ ComputerName = 'CM01.contoso.com'; PoolName = 'WsusPool'; StateBefore = 'Stopped'; State = 'Started'; WasStopped = $true; RapidFailProtection = $true; Action = 'Started'; Duration = [TimeSpan]::FromSeconds(3); Message = 'Found stopped (rapid-fail protection), started.' }
         }

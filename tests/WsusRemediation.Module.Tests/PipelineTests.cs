@@ -72,6 +72,37 @@ namespace WsusRemediation.Module.Tests
         }
 
         [Theory]
+        [InlineData("Get-WsusSyncStatus", "ComputerName,WsusPort,UseSsl")]
+        [InlineData("Get-WsusServiceStatus", "ComputerName")]
+        [InlineData("Get-WsusPoolTuning", "ComputerName")]
+        public void Get_SoftwareUpdatePoint_output_feeds_each_server_to_the_read_cmdlets(string consumerName, string parameters)
+        {
+            var get = Module.Cmdlet("Get-SoftwareUpdatePoint");
+            var consumer = Module.Cmdlet(consumerName);
+            Assert.True(get is not null && consumer is not null, $"Get-SoftwareUpdatePoint and {consumerName} should be in the module");
+
+            var binding = BuiltModule.Binding(get!.OutputTypes.Single(o => o.Type is not null).Type!, consumer!);
+
+            Assert.True(binding.Binds, binding.Describe());
+            foreach (var parameter in parameters.Split(','))
+            {
+                Assert.True(binding.BindsParameter(parameter), $"-{parameter} is not fed: {binding.Describe()}");
+            }
+        }
+
+        [Theory]
+        [InlineData("Get-WsusSyncStatus")]
+        [InlineData("Get-WsusServiceStatus")]
+        [InlineData("Get-WsusPoolTuning")]
+        public void The_read_cmdlets_take_several_computers_and_a_throttle_limit(string name)
+        {
+            var cmdlet = Module.Cmdlet(name);
+            Assert.NotNull(cmdlet);
+            Assert.Equal("String[]", cmdlet!.Parameters.Single(p => p.Name == "ComputerName").TypeDisplayName);
+            Assert.Equal("Int32", cmdlet.Parameters.Single(p => p.Name == "ThrottleLimit").TypeDisplayName);
+        }
+
+        [Theory]
         [InlineData(typeof(string), typeof(string), true)]
         [InlineData(typeof(string), typeof(string[]), true)]
         [InlineData(typeof(string[]), typeof(string[]), true)]
@@ -84,6 +115,7 @@ namespace WsusRemediation.Module.Tests
         [InlineData(typeof(TimeSpan), typeof(int), false)]
         [InlineData(typeof(string), typeof(DayOfWeek), false)]
         [InlineData(typeof(int[]), typeof(string[]), false)]
+        [InlineData(typeof(string), typeof(bool), false)]
         public void Type_compatibility_follows_what_the_binder_passes_without_loss(Type from, Type to, bool compatible)
         {
             Assert.Equal(compatible, PipelineBinding.IsCompatible(from, to));

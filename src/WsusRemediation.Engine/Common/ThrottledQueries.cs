@@ -65,6 +65,16 @@ namespace WsusRemediation.Engine.Common
         public void Verbose(string message) => _verbose(message);
     }
 
+    /// <summary>Defaults shared by every <see cref="ThrottledQueries{TItem, TResult}"/>.</summary>
+    public static class ThrottledQueries
+    {
+        /// <summary>How many queries run at once unless told otherwise, as PowerShell's own -ThrottleLimit defaults elsewhere.</summary>
+        public const int DefaultThrottleLimit = 8;
+
+        /// <summary>The highest -ThrottleLimit the cmdlets accept.</summary>
+        public const int MaximumThrottleLimit = 256;
+    }
+
     /// <summary>
     /// Runs a read-only query for many items (servers) at once, at most <c>throttleLimit</c> at a time,
     /// and hands every result, failure and verbose line back as an event for the caller to write from
@@ -77,9 +87,6 @@ namespace WsusRemediation.Engine.Common
     /// </summary>
     public sealed class ThrottledQueries<TItem, TResult> : IDisposable
     {
-        /// <summary>How many queries run at once unless told otherwise, as in PowerShell's own -ThrottleLimit.</summary>
-        public const int DefaultThrottleLimit = 8;
-
         private readonly Func<TItem, QueryContext, TResult> _query;
         private readonly CancellationTokenSource _cancellation;
         private readonly BlockingCollection<QueryEvent<TItem, TResult>> _events = new BlockingCollection<QueryEvent<TItem, TResult>>();

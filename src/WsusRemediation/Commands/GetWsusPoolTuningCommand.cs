@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using WsusRemediation.Common;
+using WsusRemediation.Engine.Common;
 using WsusRemediation.Engine.PoolTuning;
 
 namespace WsusRemediation.Commands
@@ -9,22 +11,135 @@ namespace WsusRemediation.Commands
     [OutputType(typeof(WsusPoolTuning))]
     public sealed class GetWsusPoolTuningCommand : PoolTuningCmdlet
     {
+        private const int ProgressId = 8;
+        private ThrottledQueries<PoolTarget, PoolReads>? _queries;
+        private string? _currentComputer;
+
+        /// <summary>Remote servers, reached through their admin$ shares; read at the same time.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("CN", "PSComputerName")]
+        public string[]? ComputerName { get; set; }
+
+        /// <summary>How many servers are read at the same time.</summary>
+        [Parameter]
+        [ValidateRange(1, ThrottledQueries.MaximumThrottleLimit)]
+        public int ThrottleLimit { get; set; } = ThrottledQueries.DefaultThrottleLimit;
+
         /// <summary>The profile to compare with.</summary>
         [Parameter]
         public PoolTuningProfileName Profile { get; set; } = PoolTuningProfileName.Recommended;
 
         /// <inheritdoc />
+        protected override string? CurrentComputerName => _currentComputer;
+
+        /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            foreach (var tuning in ReadPools(Profile))
+            var computers = ComputerName is null || ComputerName.Length == 0 ? new string?[] { null } : ComputerName;
+            if (!string.IsNullOrEmpty(ConfigurationPath))
             {
-                foreach (var warning in tuning.Warnings)
+                // A file read offline: nothing to wait for, and its path is resolved against PowerShell's
+                // location, which only this thread may ask for.
+                foreach (var computer in computers)
                 {
-                    WriteWarning($"{tuning.PoolName}: {warning}");
+                    _currentComputer = computer;
+                    foreach (var tuning in ReadPools(Profile))
+                    {
+                        Write(tuning);
+                    }
                 }
 
-                WriteObject(tuning);
+                return;
             }
+
+            // Live: every server of the pipeline is read at the same time (at most -ThrottleLimit at once);
+            // what has answered is written now, the rest at the end.
+            _queries ??= StartThrottledQueries<PoolTarget, PoolReads>(ReadServer, ThrottleLimit);
+            foreach (var computer in computers)
+            {
+                _queries.Add(new PoolTarget(computer, RequestedPoolNames));
+            }
+
+            WriteReads(waitForAll: false);
+        }
+
+        /// <inheritdoc />
+        protected override void EndProcessing()
+        {
+            if (_queries is not null)
+            {
+                WriteReads(waitForAll: true);
+            }
+        }
+
+        private void WriteReads(bool waitForAll) =>
+            WriteQueryEvents(_queries!, waitForAll, t => t.ComputerName, reads =>
+            {
+                foreach (var item in reads.Items)
+                {
+                    if (item is WsusPoolTuning tuning)
+                    {
+                        Write(tuning);
+                    }
+                    else
+                    {
+                        WriteEngineError((WsusRemediationException)item);
+                    }
+                }
+            }, ProgressId, "Reading WsusPool's settings");
+
+        private void Write(WsusPoolTuning tuning)
+        {
+            foreach (var warning in tuning.Warnings)
+            {
+                WriteWarning($"{tuning.PoolName}: {warning}");
+            }
+
+            WriteObject(tuning);
+        }
+
+        // Runs off the pipeline thread: no session state, verbose lines through the context.
+        private PoolReads ReadServer(PoolTarget target, QueryContext context)
+        {
+            var path = Service.ResolveConfigurationPath(null, target.ComputerName);
+            context.Verbose($"Reading '{path}'.");
+            var document = Service.Load(path);
+            var items = new List<object>();
+            foreach (var name in PoolTuningService.ExpandPoolNames(document, target.PoolNames))
+            {
+                try
+                {
+                    items.Add(PoolTuningService.Read(document, name, Profile, DisplayNameOf(target.ComputerName), LiveStateOf(name, target.ComputerName, context.Verbose)));
+                }
+                catch (WsusRemediationException ex)
+                {
+                    items.Add(ex);
+                }
+            }
+
+            return new PoolReads(items);
+        }
+
+        /// <summary>One server to read, with the pools its pipeline item asked for.</summary>
+        private sealed class PoolTarget
+        {
+            public PoolTarget(string? computerName, IReadOnlyList<string>? poolNames)
+            {
+                ComputerName = computerName;
+                PoolNames = poolNames;
+            }
+
+            public string? ComputerName { get; }
+
+            public IReadOnlyList<string>? PoolNames { get; }
+        }
+
+        /// <summary>What one server gave: a WsusPoolTuning per pool, or the engine error for a pool that could not be read.</summary>
+        private sealed class PoolReads
+        {
+            public PoolReads(IReadOnlyList<object> items) => Items = items;
+
+            public IReadOnlyList<object> Items { get; }
         }
     }
 }

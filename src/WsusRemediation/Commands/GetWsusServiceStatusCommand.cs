@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using WsusRemediation.Common;
 using WsusRemediation.Engine.Common;
@@ -15,6 +16,9 @@ namespace WsusRemediation.Commands
     [OutputType(typeof(SiteServiceStatus))]
     public sealed class GetWsusServiceStatusCommand : WsusRemediationCmdlet
     {
+        private const int ProgressId = 7;
+        private readonly SiteServiceInspector _inspector = new SiteServiceInspector(new ServiceControlManagerAdapter(), new AppPoolControlAdapter());
+        private ThrottledQueries<string?, IReadOnlyList<SiteServiceStatus>>? _queries;
         /// <summary>The computers; this computer when omitted.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("CN", "PSComputerName")]
@@ -25,27 +29,42 @@ namespace WsusRemediation.Commands
         [AllowEmptyString]
         public string? PoolName { get; set; }
 
+        /// <summary>How many computers are read at the same time.</summary>
+        [Parameter]
+        [ValidateRange(1, ThrottledQueries.MaximumThrottleLimit)]
+        public int ThrottleLimit { get; set; } = ThrottledQueries.DefaultThrottleLimit;
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            var inspector = new SiteServiceInspector(new ServiceControlManagerAdapter(), new AppPoolControlAdapter());
+            // Every computer of the pipeline is read at the same time (at most -ThrottleLimit at once);
+            // what has answered is written now, the rest at the end.
+            _queries ??= StartThrottledQueries<string?, IReadOnlyList<SiteServiceStatus>>(Inspect, ThrottleLimit);
             foreach (var computer in ServiceCmdletSupport.Computers(ComputerName))
             {
-                try
-                {
-                    WriteVerbose($"Reading the services on {ServiceErrors.DisplayComputer(computer)}.");
-                    var pool = PoolName ?? new PoolTuningService(PhysicalFileStore.Instance, SystemClock.Instance).DiscoverWsusPoolName(computer, WriteVerbose);
-                    WriteObject(inspector.Inspect(computer, pool), enumerateCollection: true);
-                }
-                catch (WsusRemediationException ex) when (ServiceCmdletSupport.IsCommandWide(ex))
-                {
-                    ThrowEngineError(ex);
-                }
-                catch (WsusRemediationException ex)
-                {
-                    WriteEngineError(ex);
-                }
+                _queries.Add(computer);
             }
+
+            WriteStatuses(waitForAll: false);
+        }
+
+        /// <inheritdoc />
+        protected override void EndProcessing()
+        {
+            if (_queries is not null)
+            {
+                WriteStatuses(waitForAll: true);
+            }
+        }
+
+        private void WriteStatuses(bool waitForAll) =>
+            WriteQueryEvents(_queries!, waitForAll, c => c, statuses => WriteObject(statuses, enumerateCollection: true), ProgressId, "Reading the services", ServiceCmdletSupport.IsCommandWide);
+
+        private IReadOnlyList<SiteServiceStatus> Inspect(string? computer, QueryContext context)
+        {
+            context.Verbose($"Reading the services on {ServiceErrors.DisplayComputer(computer)}.");
+            var pool = PoolName ?? new PoolTuningService(PhysicalFileStore.Instance, SystemClock.Instance).DiscoverWsusPoolName(computer, context.Verbose);
+            return _inspector.Inspect(computer, pool);
         }
     }
 }

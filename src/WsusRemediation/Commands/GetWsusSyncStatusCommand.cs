@@ -23,6 +23,7 @@ namespace WsusRemediation.Commands
         private const int ProgressId = 6;
 
         private readonly List<string> _logPaths = new List<string>();
+        private ThrottledQueries<SyncTarget, WsusSyncStatus>? _queries;
 
         /// <summary>Where to read: Auto (MECM and WSUS, merged), Wsus, ConfigMgr, or Log (this computer's own wsyncmgr.log and SoftwareDistribution.log; -LogPath for collected ones).</summary>
         [Parameter(ParameterSetName = LiveSet)]
@@ -35,13 +36,18 @@ namespace WsusRemediation.Commands
         public string[]? ComputerName { get; set; }
 
         /// <summary>The port of a remote WSUS server's web services. Default: 8530, or 8531 with -UseSsl.</summary>
-        [Parameter(ParameterSetName = LiveSet)]
+        [Parameter(ParameterSetName = LiveSet, ValueFromPipelineByPropertyName = true)]
         [ValidateRange(1, 65535)]
         public int WsusPort { get; set; }
 
         /// <summary>Connects to a remote WSUS server over HTTPS.</summary>
-        [Parameter(ParameterSetName = LiveSet)]
+        [Parameter(ParameterSetName = LiveSet, ValueFromPipelineByPropertyName = true)]
         public SwitchParameter UseSsl { get; set; }
+
+        /// <summary>How many servers are read at the same time.</summary>
+        [Parameter(ParameterSetName = LiveSet)]
+        [ValidateRange(1, ThrottledQueries.MaximumThrottleLimit)]
+        public int ThrottleLimit { get; set; } = ThrottledQueries.DefaultThrottleLimit;
 
         /// <summary>wsyncmgr.log / SoftwareDistribution.log files, or folders holding them (searched with subfolders). Works offline, on any OS.</summary>
         [Parameter(Mandatory = true, ParameterSetName = LogSet, ValueFromPipelineByPropertyName = true)]
@@ -92,25 +98,50 @@ namespace WsusRemediation.Commands
                 return;
             }
 
+            // Every server of the pipeline is read at the same time (at most -ThrottleLimit at once); what
+            // has answered is written now, the rest at the end.
+            _queries ??= StartThrottledQueries<SyncTarget, WsusSyncStatus>(ReadStatus, ThrottleLimit);
+            var port = MyInvocation.BoundParameters.ContainsKey(nameof(WsusPort)) ? WsusPort : (int?)null;
             foreach (var computer in ComputerName ?? new string?[] { null })
             {
-                try
-                {
-                    var service = SyncSources.Live(computer, SystemClock.Instance, MyInvocation.BoundParameters.ContainsKey(nameof(WsusPort)) ? WsusPort : (int?)null, UseSsl);
-                    WriteVerbose($"Reading the synchronization status of '{computer ?? System.Environment.MachineName}' from {Source}.");
-                    var target = computer ?? System.Environment.MachineName;
-                    WriteObject(WithProgress(ProgressId, "Reading the synchronization status", $"{target}: {Source}", () => service.Read(Source, computer, CancellationToken, WriteVerbose)));
-                }
-                catch (WsusRemediationException ex)
-                {
-                    WriteEngineError(ex, computer);
-                }
+                _queries.Add(new SyncTarget(computer, port, UseSsl));
             }
+
+            WriteQueryEvents(_queries, waitForAll: false, t => t.ComputerName, status => WriteObject(status), ProgressId, "Reading the synchronization status");
+        }
+
+        private WsusSyncStatus ReadStatus(SyncTarget target, QueryContext context)
+        {
+            var service = SyncSources.Live(target.ComputerName, SystemClock.Instance, target.WsusPort, target.UseSsl);
+            context.Verbose($"Reading the synchronization status of '{target.ComputerName ?? System.Environment.MachineName}' from {Source}.");
+            return service.Read(Source, target.ComputerName, context.CancellationToken, context.Verbose);
+        }
+
+        /// <summary>One server to read, with the WSUS port and SSL its pipeline object asked for.</summary>
+        private sealed class SyncTarget
+        {
+            public SyncTarget(string? computerName, int? wsusPort, bool useSsl)
+            {
+                ComputerName = computerName;
+                WsusPort = wsusPort;
+                UseSsl = useSsl;
+            }
+
+            public string? ComputerName { get; }
+
+            public int? WsusPort { get; }
+
+            public bool UseSsl { get; }
         }
 
         /// <inheritdoc />
         protected override void EndProcessing()
         {
+            if (_queries is not null)
+            {
+                WriteQueryEvents(_queries, waitForAll: true, t => t.ComputerName, status => WriteObject(status), ProgressId, "Reading the synchronization status");
+            }
+
             if (ParameterSetName != LogSet || _logPaths.Count == 0)
             {
                 return;

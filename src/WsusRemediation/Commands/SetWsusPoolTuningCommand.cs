@@ -18,6 +18,14 @@ namespace WsusRemediation.Commands
     {
         private IReadOnlyDictionary<PoolSettingDefinition, object> _desired = new Dictionary<PoolSettingDefinition, object>();
 
+        /// <summary>A remote server, reached through its admin$ share.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("CN", "PSComputerName")]
+        public string? ComputerName { get; set; }
+
+        /// <inheritdoc />
+        protected override string? CurrentComputerName => ComputerName;
+
         /// <summary>The profile to apply. Without it and without explicit values, Recommended applies.</summary>
         [Parameter]
         public PoolTuningProfileName? Profile { get; set; }

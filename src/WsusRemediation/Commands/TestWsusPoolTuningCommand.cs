@@ -13,6 +13,14 @@ namespace WsusRemediation.Commands
         private bool _compliant = true;
         private int _poolsTested;
 
+        /// <summary>A remote server, reached through its admin$ share.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("CN", "PSComputerName")]
+        public string? ComputerName { get; set; }
+
+        /// <inheritdoc />
+        protected override string? CurrentComputerName => ComputerName;
+
         /// <summary>The profile to compare with.</summary>
         [Parameter]
         public PoolTuningProfileName Profile { get; set; } = PoolTuningProfileName.Recommended;

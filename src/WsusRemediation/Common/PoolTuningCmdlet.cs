@@ -27,10 +27,12 @@ namespace WsusRemediation.Common
         [ValidateNotNullOrEmpty]
         public string? ConfigurationPath { get; set; }
 
-        /// <summary>A remote server, reached through its admin$ share.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("CN", "PSComputerName")]
-        public string? ComputerName { get; set; }
+        /// <summary>
+        /// The server this pipeline item is about (null: this computer). Each cmdlet declares its own
+        /// -ComputerName: one server for the ones that change or answer for the whole pipeline, several
+        /// for Get-WsusPoolTuning, which reads them at the same time.
+        /// </summary>
+        protected abstract string? CurrentComputerName { get; }
 
         private readonly IAppPoolControl _pools = new AppPoolControlAdapter();
 
@@ -38,8 +40,11 @@ namespace WsusRemediation.Common
         protected PoolTuningService Service { get; } = new PoolTuningService(PhysicalFileStore.Instance, SystemClock.Instance);
 
         /// <summary>The computer name shown on output: the one asked for, this computer when live, empty for a file read offline.</summary>
-        protected string DisplayComputerName =>
-            !string.IsNullOrEmpty(ComputerName) && ComputerName != "." ? ComputerName!
+        protected string DisplayComputerName => DisplayNameOf(CurrentComputerName);
+
+        /// <summary>See <see cref="DisplayComputerName"/>, for a given server.</summary>
+        protected string DisplayNameOf(string? computerName) =>
+            !string.IsNullOrEmpty(computerName) && computerName != "." ? computerName!
             : string.IsNullOrEmpty(ConfigurationPath) ? Environment.MachineName
             : string.Empty;
 
@@ -53,7 +58,7 @@ namespace WsusRemediation.Common
         protected ApplicationHostDocument LoadDocument()
         {
             var resolved = string.IsNullOrEmpty(ConfigurationPath) ? null : ResolveFileSystemPath(ConfigurationPath!, "InvalidConfigurationPath");
-            var path = Service.ResolveConfigurationPath(resolved, ComputerName);
+            var path = Service.ResolveConfigurationPath(resolved, CurrentComputerName);
             WriteVerbose($"Reading '{path}'.");
             return Service.Load(path);
         }
@@ -92,7 +97,10 @@ namespace WsusRemediation.Common
         }
 
         /// <summary>The pool's state from IIS when working live; a file read offline has none.</summary>
-        protected string? LiveState(string poolName)
+        protected string? LiveState(string poolName) => LiveStateOf(poolName, CurrentComputerName, WriteVerbose);
+
+        /// <summary>See <see cref="LiveState"/>, for a given server; safe off the pipeline thread with a thread-safe <paramref name="verbose"/>.</summary>
+        protected string? LiveStateOf(string poolName, string? computerName, Action<string> verbose)
         {
             if (!string.IsNullOrEmpty(ConfigurationPath))
             {
@@ -101,12 +109,12 @@ namespace WsusRemediation.Common
 
             try
             {
-                return _pools.GetPool(ComputerName, poolName)?.State.ToString();
+                return _pools.GetPool(computerName, poolName)?.State.ToString();
             }
             catch (WsusRemediationException ex)
             {
                 // The settings are still worth showing when IIS cannot tell the state.
-                WriteVerbose($"The state of {poolName} could not be read: {ex.Message}");
+                verbose?.Invoke($"The state of {poolName} could not be read: {ex.Message}");
                 return AppPoolState.Unknown.ToString();
             }
         }

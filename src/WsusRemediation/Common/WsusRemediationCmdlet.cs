@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using WsusRemediation.Engine.Common;
 
@@ -12,6 +14,7 @@ namespace WsusRemediation.Common
     public abstract class WsusRemediationCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private readonly List<IDisposable> _queries = new List<IDisposable>();
         private bool _disposed;
 
         /// <summary>Cancelled when the user presses Ctrl+C.</summary>
@@ -112,6 +115,103 @@ namespace WsusRemediation.Common
             }
         }
 
+        /// <summary>
+        /// Starts a fan-out for a read-only query over several servers, at most
+        /// <paramref name="throttleLimit"/> at a time, cancelled by Ctrl+C and disposed with the cmdlet.
+        /// Add items as they come down the pipeline, then call <see cref="WriteQueryEvents"/>.
+        /// </summary>
+        protected ThrottledQueries<TItem, TResult> StartThrottledQueries<TItem, TResult>(Func<TItem, QueryContext, TResult> query, int throttleLimit)
+        {
+            var queries = new ThrottledQueries<TItem, TResult>(query, throttleLimit, CancellationToken);
+            _queries.Add(queries);
+            return queries;
+        }
+
+        /// <summary>
+        /// Writes, from the pipeline thread, what the queries have produced: verbose lines, results through
+        /// <paramref name="writeResult"/>, and one error per failed item (an engine error that
+        /// <paramref name="isCommandWide"/> picks stops the command). With <paramref name="waitForAll"/>,
+        /// waits for every remaining item under a progress bar that counts the answers.
+        /// </summary>
+        protected void WriteQueryEvents<TItem, TResult>(
+            ThrottledQueries<TItem, TResult> queries,
+            bool waitForAll,
+            Func<TItem, object?> target,
+            Action<TResult> writeResult,
+            int progressId,
+            string activity,
+            Func<WsusRemediationException, bool>? isCommandWide = null)
+        {
+            if (queries is null || target is null || writeResult is null)
+            {
+                throw new ArgumentNullException(queries is null ? nameof(queries) : target is null ? nameof(target) : nameof(writeResult));
+            }
+
+            ProgressRecord? progress = null;
+            if (waitForAll && queries.Finished < queries.Added)
+            {
+                progress = new ProgressRecord(progressId, activity, $"{queries.Finished} of {queries.Added} answered");
+                WriteProgress(progress);
+            }
+
+            try
+            {
+                foreach (var queryEvent in waitForAll ? queries.CompleteAndTakeAll() : queries.TakeAvailable())
+                {
+                    switch (queryEvent.Kind)
+                    {
+                        case QueryEventKind.Verbose:
+                            WriteVerbose(queryEvent.Message);
+                            continue;
+                        case QueryEventKind.Result:
+                            writeResult(queryEvent.Result!);
+                            break;
+                        default:
+                            WriteQueryFailure(queryEvent.Error!, target(queryEvent.Item), isCommandWide);
+                            break;
+                    }
+
+                    if (progress is not null)
+                    {
+                        progress.StatusDescription = $"{queries.Finished} of {queries.Added} answered";
+                        progress.PercentComplete = Math.Min(100, 100 * queries.Finished / Math.Max(1, queries.Added));
+                        WriteProgress(progress);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            finally
+            {
+                if (progress is not null)
+                {
+                    progress.RecordType = ProgressRecordType.Completed;
+                    WriteProgress(progress);
+                }
+            }
+        }
+
+        private void WriteQueryFailure(Exception error, object? target, Func<WsusRemediationException, bool>? isCommandWide)
+        {
+            switch (error)
+            {
+                case WsusRemediationException engine when isCommandWide?.Invoke(engine) == true:
+                    ThrowEngineError(engine, target);
+                    break;
+                case WsusRemediationException engine:
+                    WriteEngineError(engine, target);
+                    break;
+                case OperationCanceledException when CancellationToken.IsCancellationRequested:
+                    throw new PipelineStoppedException();
+                default:
+                    // Not an expected failure: surface it as if the query had run here.
+                    ExceptionDispatchInfo.Capture(error).Throw();
+                    break;
+            }
+        }
+
         /// <summary>The engine's error kinds carry the names of PowerShell's categories.</summary>
         internal static ErrorCategory ToCategory(EngineErrorKind kind) =>
             Enum.TryParse(kind.ToString(), out ErrorCategory category) ? category : ErrorCategory.NotSpecified;
@@ -128,6 +228,11 @@ namespace WsusRemediation.Common
         {
             if (!_disposed && disposing)
             {
+                foreach (var queries in _queries)
+                {
+                    queries.Dispose();
+                }
+
                 _stopping.Dispose();
             }
 

@@ -107,7 +107,7 @@ namespace WsusRemediation.Module.Tests.Infrastructure
         /// <summary>
         /// Compatible means the binder passes the value without a lossy or failing conversion: the same
         /// type (ignoring Nullable), an element of an array parameter, an assignable type, integer to
-        /// integer, enum to string, or an object parameter.
+        /// integer, enum to string, Boolean to a switch, or an object parameter.
         /// </summary>
         public static bool IsCompatible(Type from, Type to)
         {
@@ -125,6 +125,12 @@ namespace WsusRemediation.Module.Tests.Infrastructure
             }
 
             if (from.IsEnum && to.FullName == "System.String")
+            {
+                return true;
+            }
+
+            // A Boolean property (UseSsl = True) sets a switch: SwitchParameter converts from bool.
+            if (from.FullName == "System.Boolean" && to.FullName == "System.Management.Automation.SwitchParameter")
             {
                 return true;
             }
