@@ -11,12 +11,18 @@ using WsusRemediation.Engine.Logs;
 // against a raw sequential read of the same file in the same run, and how much memory it holds.
 //   dotnet run -c Release --project tests/WsusRemediation.Engine.Benchmarks -- [--sizes 10,100] [--gb] [--dir /tmp/x] [--formats CMTrace,HttpErr]
 //   -- --fingerprint <fixtures folder> [--sizes 10]: one hash per input of everything read, to diff before/after a parser change
+//   -- --pwsh [--pwsh-path <pwsh>] [--module <psd1>] [--baseline <old psd1>] [--repeat 3] [--folder-gb 1]: the module in a real PowerShell (PwshBenchmark.cs)
 // and, for the pool-tuning engine on applicationHost.config files of 10 to 5000 pools: -- [--dir /tmp/x] --pools
 // and, for Repair-WsusSync in virtual time (repair time / the simulated server's own busy time): -- --repair
 var sizes = new List<int> { 10, 100 };
 var dir = Path.Combine(Path.GetTempPath(), "wsusrem-bench");
 var formats = new List<LogFormat> { LogFormat.CMTrace, LogFormat.SmsSimple, LogFormat.SoftwareDistribution, LogFormat.HttpErr, LogFormat.EventXml };
 string? fingerprintFixtures = null;
+string? pwsh = null;
+var module = Path.Combine("out", "WsusRemediation", "WsusRemediation.psd1");
+string? baselineModule = null;
+var repeat = 3;
+var folderGigabytes = 0;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -40,16 +46,39 @@ for (var i = 0; i < args.Length; i++)
         case "--fingerprint":
             fingerprintFixtures = args[++i];
             break;
+        case "--pwsh":
+            pwsh = Path.Combine("..", "shared", "tools", "pwsh");
+            break;
+        case "--pwsh-path":
+            pwsh = args[++i];
+            break;
+        case "--module":
+            module = args[++i];
+            break;
+        case "--baseline":
+            baselineModule = args[++i];
+            break;
+        case "--repeat":
+            repeat = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
+        case "--folder-gb":
+            folderGigabytes = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
         case "--formats":
             formats = args[++i].Split(',').Select(Enum.Parse<LogFormat>).ToList();
             break;
         default:
-            Console.Error.WriteLine($"Unknown argument {args[i]}. Use --sizes 10,100 --gb --dir <folder> --fingerprint <fixtures folder> --formats CMTrace,SmsSimple,SoftwareDistribution,HttpErr,EventXml");
+            Console.Error.WriteLine($"Unknown argument {args[i]}. Use --sizes 10,100 --gb --dir <folder> --fingerprint <fixtures folder> --formats CMTrace,SmsSimple,SoftwareDistribution,HttpErr,EventXml --pwsh [--pwsh-path p] [--module psd1] [--baseline psd1] [--repeat 3] [--folder-gb 1]");
             return 2;
     }
 }
 
 Directory.CreateDirectory(dir);
+if (pwsh is not null)
+{
+    return PwshBenchmark.Run(Path.GetFullPath(pwsh), Path.GetFullPath(module), baselineModule is null ? null : Path.GetFullPath(baselineModule), repeat, sizes, formats, folderGigabytes, dir);
+}
+
 if (fingerprintFixtures is not null)
 {
     var generated = new List<string>();
@@ -184,15 +213,16 @@ internal static class Generator
         "Updated 130 items in SMS database, new update source content version is 34",
     };
 
-    public static void EnsureFile(string path, LogFormat format, long bytes)
+    /// <summary>Writes the file unless it is there already; returns the time of its last record.</summary>
+    public static DateTime EnsureFile(string path, LogFormat format, long bytes, DateTime? start = null)
     {
         if (File.Exists(path) && new FileInfo(path).Length >= bytes)
         {
-            return;
+            return LogReadPlan.Create(new[] { path }, new LogReadOptions { Tail = 1 }).Read(new LogReadSummary()).Single().TimeUtc!.Value.UtcDateTime;
         }
 
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
-        var time = new DateTime(2026, 11, 10, 0, 0, 0, DateTimeKind.Utc);
+        var time = start ?? new DateTime(2026, 11, 10, 0, 0, 0, DateTimeKind.Utc);
         long written = 0;
         if (format == LogFormat.EventXml)
         {
@@ -212,6 +242,8 @@ internal static class Generator
         {
             writer.Write("</Events>\r\n");
         }
+
+        return time;
     }
 
     private static string Record(LogFormat format, long n, DateTime t)
