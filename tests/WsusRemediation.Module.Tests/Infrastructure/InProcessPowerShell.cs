@@ -60,6 +60,14 @@ namespace WsusRemediation.Module.Tests.Infrastructure
         {
             var host = new CapturingHost();
             var state = InitialSessionState.CreateDefault2();
+            // On Windows a hosted runspace would otherwise take the machine's policy, and Restricted
+            // refuses the module's format file (.ps1xml); this touches only this runspace. Elsewhere
+            // there is no execution policy (setting one throws PlatformNotSupportedException).
+            if (OperatingSystem.IsWindows())
+            {
+                state.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
+            }
+
             state.ImportPSModule(new[] { ManifestPath });
             using var runspace = RunspaceFactory.CreateRunspace(host, state);
             runspace.Open();
