@@ -12,7 +12,7 @@
     NestedModules        = @()
     RequiredAssemblies   = @('WsusRemediation.Engine.dll')
     FormatsToProcess     = @('WsusRemediation.Format.ps1xml')
-    TypesToProcess       = @()
+    TypesToProcess       = @('WsusRemediation.Types.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Get-WsusPoolTuning'

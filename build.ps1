@@ -78,7 +78,7 @@ function Assert-Built {
 
 function Invoke-TaskBuild {
     Invoke-Tool dotnet @('build', $solution, '-c', $Configuration)
-    foreach ($file in 'WsusRemediation.psd1', 'WsusRemediation.dll', 'WsusRemediation.Engine.dll', 'WsusRemediation.Format.ps1xml') {
+    foreach ($file in 'WsusRemediation.psd1', 'WsusRemediation.dll', 'WsusRemediation.Engine.dll', 'WsusRemediation.Format.ps1xml', 'WsusRemediation.Types.ps1xml') {
         if (-not (Test-Path -LiteralPath (Join-Path $moduleFolder $file))) {
             throw "The build did not produce $file in $moduleFolder."
         }

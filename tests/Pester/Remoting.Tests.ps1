@@ -12,6 +12,22 @@ BeforeDiscovery {
         ForEach-Object FullName | Sort-Object -Unique | ForEach-Object { @{ TypeName = $_ } })
     # Types that travel inside an output object and have a view of their own.
     $outputTypes += @{ TypeName = 'WsusRemediation.Engine.Sync.SyncHistoryEntry' }
+
+    # Every enum a property of an output type (or of an object inside one) can hold.
+    $reachable = @{}
+    $pending = [System.Collections.Generic.Queue[type]]::new()
+    Get-Command -Module WsusRemediation -CommandType Cmdlet | ForEach-Object { $_.OutputType.Type } | Where-Object { $_ } | ForEach-Object { $pending.Enqueue($_) }
+    while ($pending.Count -gt 0) {
+        $type = $pending.Dequeue()
+        if ($type.FullName -notlike 'WsusRemediation.*' -or $reachable.ContainsKey($type.FullName)) { continue }
+        $reachable[$type.FullName] = $type
+        foreach ($property in $type.GetProperties()) {
+            $propertyType = $property.PropertyType
+            $inner = @(if ($propertyType.IsArray) { $propertyType.GetElementType() } elseif ($propertyType.IsGenericType) { $propertyType.GetGenericArguments() } else { $propertyType })
+            foreach ($candidate in $inner) { $pending.Enqueue($candidate) }
+        }
+    }
+    $enums = @($reachable.Values | Where-Object IsEnum | Sort-Object FullName | ForEach-Object { @{ EnumName = $_.FullName } })
 }
 
 BeforeAll {
@@ -108,6 +124,20 @@ Describe 'Output types after Export-Clixml / Import-Clixml' {
                 $lines[$i - 2].Trim() | Should -BeNullOrEmpty -Because "the header of $TypeName must be one line at 80 columns:`n$text"
             }
         }
+    }
+
+    It 'turns a deserialized <EnumName> back into the enum (WsusRemediation.Types.ps1xml)' -ForEach $enums {
+        $typeData = Get-TypeData -TypeName "Deserialized.$EnumName"
+        $typeData | Should -Not -BeNullOrEmpty -Because "every enum reachable from an output type needs an entry in src/WsusRemediation/WsusRemediation.Types.ps1xml"
+        $typeData.TargetTypeForDeserialization.FullName | Should -Be $EnumName
+    }
+
+    It 'compares enum properties of a deserialized status with their names, as scripts do' {
+        $copy = Get-WsusSyncStatus -LogPath $streakLog | ConvertTo-Deserialized
+        $copy.Health | Should -BeOfType ([WsusRemediation.Engine.Sync.SyncHealth])
+        $copy.Health -eq 'Unhealthy' | Should -BeTrue
+        $copy.LastResult -eq 'Failed' | Should -BeTrue
+        ($copy.History | Where-Object Result -EQ 'Failed').Count | Should -Be 3
     }
 
     It 'keeps the typed setting values: numbers compare as numbers, time spans as TimeSpan' {

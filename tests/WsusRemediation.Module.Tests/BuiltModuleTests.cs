@@ -36,7 +36,7 @@ namespace WsusRemediation.Module.Tests
         }
 
         [Fact]
-        public void The_module_folder_holds_the_manifest_both_assemblies_the_format_file_and_the_help()
+        public void The_module_folder_holds_the_manifest_both_assemblies_the_format_and_types_files_and_the_help()
         {
             var expected = new[]
             {
@@ -44,6 +44,7 @@ namespace WsusRemediation.Module.Tests
                 "WsusRemediation.dll",
                 "WsusRemediation.Engine.dll",
                 "WsusRemediation.Format.ps1xml",
+                "WsusRemediation.Types.ps1xml",
                 Path.Combine("en-US", "about_WsusRemediation.help.txt"),
             }.ToList();
             if (Module.Cmdlets.Count > 0)
