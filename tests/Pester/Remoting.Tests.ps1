@@ -128,7 +128,8 @@ Describe 'Output types after Export-Clixml / Import-Clixml' {
 
     It 'turns a deserialized <EnumName> back into the enum (WsusRemediation.Types.ps1xml)' -ForEach $enums {
         $typeData = Get-TypeData -TypeName "Deserialized.$EnumName"
-        $typeData | Should -Not -BeNullOrEmpty -Because "every enum reachable from an output type needs an entry in src/WsusRemediation/WsusRemediation.Types.ps1xml"
+        $entry = "  <Type><Name>Deserialized.$EnumName</Name><Members><MemberSet><Name>PSStandardMembers</Name><Members><NoteProperty><Name>TargetTypeForDeserialization</Name><Value>$EnumName</Value></NoteProperty></Members></MemberSet></Members></Type>"
+        $typeData | Should -Not -BeNullOrEmpty -Because "every enum reachable from an output type needs this entry in src/WsusRemediation/WsusRemediation.Types.ps1xml:`n$entry`n"
         $typeData.TargetTypeForDeserialization.FullName | Should -Be $EnumName
     }
 
