@@ -28,6 +28,8 @@
         'Get-WsusRepairPlan'
         'Repair-WsusSync'
         'Get-SoftwareUpdatePoint'
+        'Get-WsusSyncDiagnosis'
+        'Export-WsusSyncEvidence'
     )
     VariablesToExport    = @()
     AliasesToExport      = @(

@@ -562,7 +562,7 @@ namespace WsusRemediation.Engine.Diagnosis
             var settings = TlsSettings(facts, out var weak);
             if (entries.Count == 0 && !weak)
             {
-                return RuleOutcome.Passed(facts.Registry is null ? "no TLS failure in the logs (TLS registry values not collected)" : "no TLS failure, and TLS 1.2 with .NET strong cryptography is on");
+                return RuleOutcome.Passed(facts.Registry is null ? "no TLS failure in the logs (TLS registry values not collected)" : "no TLS failure, and no registry value turns TLS 1.2 or .NET strong cryptography off");
             }
 
             if (entries.Count == 0)
@@ -620,7 +620,8 @@ namespace WsusRemediation.Engine.Diagnosis
             Add(@"HKLM\SOFTWARE\Microsoft\.NETFramework\v4.0.30319\SystemDefaultTlsVersions", systemDefault);
             Add(@"SCHANNEL\Protocols\TLS 1.2\Client\Enabled", enabled);
             Add(@"SCHANNEL\Protocols\TLS 1.2\Client\DisabledByDefault", disabledByDefault);
-            weak = (strong != 1 && systemDefault != 1) || enabled == 0 || disabledByDefault == 1;
+            // Only what is set counts: an absent value leaves the .NET and Windows defaults, which are not judged here.
+            weak = (strong == 0 && systemDefault != 1) || enabled == 0 || disabledByDefault == 1;
             return evidence;
         }
 

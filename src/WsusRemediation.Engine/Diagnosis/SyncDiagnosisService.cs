@@ -29,6 +29,40 @@ namespace WsusRemediation.Engine.Diagnosis
             };
         }
 
+        /// <summary>
+        /// Diagnoses a live server in one call: collects its evidence through <paramref name="sources"/> into a
+        /// temporary folder (removed afterwards), runs the network checks, and diagnoses what was collected.
+        /// </summary>
+        public SyncDiagnosis DiagnoseLive(LiveEvidenceSources sources, string? computerName, DiagnosisOptions? options, bool runNetworkChecks, CancellationToken cancellationToken, Action<string>? verbose = null)
+        {
+            if (sources is null)
+            {
+                throw new ArgumentNullException(nameof(sources));
+            }
+
+            var staging = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "WsusRemediation-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var collection = new LiveEvidenceCollector(sources).Collect(computerName, staging, options?.SinceUtc ?? sources.Clock.UtcNow.UtcDateTime - DiagnosisOptions.DefaultWindow, runNetworkChecks, cancellationToken, verbose);
+                using var evidence = collection.ToEvidenceSet();
+                return Diagnose(evidence, options, cancellationToken, verbose);
+            }
+            finally
+            {
+                try
+                {
+                    if (System.IO.Directory.Exists(staging))
+                    {
+                        System.IO.Directory.Delete(staging, recursive: true);
+                    }
+                }
+                catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+                {
+                    verbose?.Invoke($"Could not remove the temporary folder {staging}: {ex.Message}");
+                }
+            }
+        }
+
         /// <summary>Runs the rules over facts already read.</summary>
         public static SyncDiagnosis Diagnose(SyncFacts facts)
         {

@@ -132,52 +132,58 @@ namespace WsusRemediation.Engine.Diagnosis
             var hasSyncManager = false;
             string? computerFromEvents = null;
             var read = 0;
-            foreach (var file in evidence.Files.Where(f => f.Kind is EvidenceFileKind.MecmLog or EvidenceFileKind.SoftwareDistributionLog or EvidenceFileKind.HttpErrLog or EvidenceFileKind.EventXml))
+            var logFiles = evidence.Files.Where(f => f.Kind is EvidenceFileKind.MecmLog or EvidenceFileKind.SoftwareDistributionLog or EvidenceFileKind.HttpErrLog or EvidenceFileKind.EventXml).ToList();
+            foreach (var file in logFiles)
             {
                 display[Path.GetFullPath(file.Path)] = file.DisplayPath;
-                var summary = new LogReadSummary();
-                var before = relevant.Count;
-                foreach (var entry in EvidenceReader.ReadFile(file.Path, summary))
-                {
-                    if ((++read & 1023) == 0)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                    }
-
-                    if (entry.TimeUtc is { } time && (newest is null || time.UtcDateTime > newest))
-                    {
-                        newest = time.UtcDateTime;
-                    }
-
-                    if (entry.Format == LogFormat.EventXml)
-                    {
-                        var channel = entry.GetField("Channel");
-                        hasSystem |= string.Equals(channel, "System", StringComparison.OrdinalIgnoreCase);
-                        hasApplication |= string.Equals(channel, "Application", StringComparison.OrdinalIgnoreCase);
-                        computerFromEvents ??= entry.GetField("Computer");
-                    }
-
-                    if (entry.Format is LogFormat.CMTrace or LogFormat.SmsSimple
-                        && string.Equals(entry.Component, SyncLogParser.SyncManagerComponent, StringComparison.OrdinalIgnoreCase))
-                    {
-                        hasSyncManager = true;
-                    }
-
-                    if (SyncLogParser.ToSyncEvent(entry) is { } syncEvent)
-                    {
-                        syncEvents.Add(syncEvent);
-                    }
-
-                    if (entry.Kind != EvidenceKind.None || entry.Cause != EvidenceKind.None)
-                    {
-                        relevant.Add(entry);
-                    }
-                }
-
-                verbose?.Invoke($"Read {file.DisplayPath} ({file.Kind}): {summary.EntriesRead} records, {relevant.Count - before} recognised{(summary.SkippedCount > 0 ? $", {summary.SkippedCount} damaged skipped" : string.Empty)}.");
             }
 
-            var reference = evidence.CollectedAtUtc ?? newest ?? evidence.State?.CollectedAtUtc ?? DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc);
+            // The engine's reading plan (formats, rollover groups) and one timeline across the logs in UTC order.
+            var summary = new LogReadSummary();
+            var plan = LogReadPlan.Create(logFiles.Select(f => f.Path), new LogReadOptions { Order = LogOrder.Time }, ex => verbose?.Invoke(ex.Message));
+            foreach (var entry in plan.Read(summary, ex => verbose?.Invoke(ex.Message), cancellationToken: cancellationToken))
+            {
+                if ((++read & 1023) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                if (entry.TimeUtc is { } time && (newest is null || time.UtcDateTime > newest))
+                {
+                    newest = time.UtcDateTime;
+                }
+
+                if (entry.Format == LogFormat.EventXml)
+                {
+                    var channel = entry.GetField("Channel");
+                    hasSystem |= string.Equals(channel, "System", StringComparison.OrdinalIgnoreCase);
+                    hasApplication |= string.Equals(channel, "Application", StringComparison.OrdinalIgnoreCase);
+                    computerFromEvents ??= entry.GetField("Computer");
+                }
+
+                if (entry.Format is LogFormat.CMTrace or LogFormat.SmsSimple
+                    && string.Equals(entry.Component, SyncLogParser.SyncManagerComponent, StringComparison.OrdinalIgnoreCase))
+                {
+                    hasSyncManager = true;
+                }
+
+                if (SyncLogParser.ToSyncEvent(entry) is { } syncEvent)
+                {
+                    syncEvents.Add(syncEvent);
+                }
+
+                if (entry.Kind != EvidenceKind.None || entry.Cause != EvidenceKind.None)
+                {
+                    relevant.Add(entry);
+                }
+            }
+
+            verbose?.Invoke($"Read {summary.EntriesRead} records from {logFiles.Count} log and event file(s) in {plan.Groups.Count} log(s); {relevant.Count} recognised{(summary.SkippedCount > 0 ? $", {summary.SkippedCount} damaged records skipped" : string.Empty)}.");
+
+            // Live, "now" is the collection; offline it is the newest record, so a bundle read a month later (or
+            // repackaged from files copied by hand) gives the same findings. The manifest's time only stands in
+            // when no record carries a time.
+            var reference = (evidence.IsLive ? evidence.CollectedAtUtc : null) ?? newest ?? evidence.CollectedAtUtc ?? evidence.State?.CollectedAtUtc ?? DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc);
             reference = DateTime.SpecifyKind(reference, DateTimeKind.Utc);
             var since = options.SinceUtc?.ToUniversalTime() ?? (reference == DateTime.MinValue ? reference : reference - DiagnosisOptions.DefaultWindow);
             var window = relevant.Where(e => e.TimeUtc is null || e.TimeUtc.Value.UtcDateTime >= since).OrderBy(e => e.TimeUtc ?? DateTimeOffset.MinValue).ToList();

@@ -67,6 +67,41 @@ namespace WsusRemediation.Engine.Windows
             }
         }
 
+        /// <summary>
+        /// An HKLM REG_SZ/REG_EXPAND_SZ value (string) or REG_DWORD value (long), 64-bit view; null when the key or
+        /// value does not exist, has another type, or off Windows.
+        /// </summary>
+        public static object? ReadLocalMachineValue(string subKey, string valueName)
+        {
+            if (!WindowsPlatform.IsWindows)
+            {
+                return null;
+            }
+
+            if (NativeMethods.RegOpenKeyExW(HkeyLocalMachine, subKey, 0, KeyQueryValue | KeyWow6464Key, out var key) != 0)
+            {
+                return null;
+            }
+
+            try
+            {
+                var size = 4;
+                var buffer = new byte[4];
+                if (NativeMethods.RegGetValueW(key, null, valueName, RrfRtRegDword, out _, buffer, ref size) == 0)
+                {
+                    return (long)BitConverter.ToUInt32(buffer, 0);
+                }
+            }
+            finally
+            {
+                NativeMethods.RegCloseKey(key);
+            }
+
+            return ReadLocalMachineString(subKey, valueName);
+        }
+
+        private const int RrfRtRegDword = 0x00000010;
+
         private static class NativeMethods
         {
             [DllImport("advapi32.dll", CharSet = CharSet.Unicode, ExactSpelling = true)]
