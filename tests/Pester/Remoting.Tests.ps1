@@ -67,6 +67,8 @@ BeforeAll {
             [WsusRemediation.Engine.Hierarchy.SoftwareUpdatePoint]@{ ComputerName = 'CAS01.corp.contoso.com'; SiteCode = 'CAS'; SiteType = 'CentralAdministrationSite'; WsusPort = 8531; UseSsl = $true; WsusHttpPort = 8530; WsusHttpsPort = 8531; SyncSource = 'MicrosoftUpdate'; SmsProvider = 'CAS01.corp.contoso.com' }
             [WsusRemediation.Engine.Hierarchy.SoftwareUpdatePoint]@{ ComputerName = 'SUP02.corp.contoso.com'; SiteCode = 'P02'; SiteType = 'Primary'; ParentSiteCode = 'CAS'; WsusPort = 80; WsusHttpPort = 80; WsusHttpsPort = 443; SyncSource = 'UpstreamServer'; UpstreamServer = 'CAS01.corp.contoso.com'; SmsProvider = 'CAS01.corp.contoso.com' }
         }
+        'WsusRemediation.Engine.Diagnosis.WsusSyncFinding'    = { Get-WsusSyncDiagnosis -EvidencePath (Join-Path $fixtures 'Evidence/GuideCase') }
+        'WsusRemediation.Engine.Diagnosis.WsusEvidenceBundle' = { Export-WsusSyncEvidence -Path (Join-Path $TestDrive 'remoting.zip') -SourcePath (Join-Path $fixtures 'Evidence/ProxyCase') -Force }
         'WsusRemediation.Engine.Iis.WsusPoolState' = {
             [WsusRemediation.Engine.Iis.WsusPoolState]@{ ComputerName = 'CM01.contoso.com'; PoolName = 'WsusPool'; StateBefore = 'Stopped'; State = 'Started'; WasStopped = $true; RapidFailProtection = $true; Action = 'Started'; Duration = [TimeSpan]::FromSeconds(3); Message = 'Found stopped (rapid-fail protection), started.' }
         }
@@ -167,6 +169,13 @@ Describe 'Deserialized objects piped into the next cmdlet' {
         $live.Count | Should -Be 5
         $remote | Should -Be $live
         [IO.File]::ReadAllBytes($config) | Should -Be $before
+    }
+
+    It 'Export-WsusSyncEvidence | Get-WsusSyncDiagnosis reads the same bundle' {
+        $bundle = Export-WsusSyncEvidence -Path (Join-Path $TestDrive 'bundle.zip') -SourcePath (Join-Path $fixtures 'Evidence/ProxyCase')
+        $copy = $bundle | ConvertTo-Deserialized
+        ($copy | Get-WsusSyncDiagnosis).Id | Should -Be ($bundle | Get-WsusSyncDiagnosis).Id
+        ($copy | Get-WsusSyncDiagnosis)[0].Id | Should -Be 'ProxyAuthenticationFailed'
     }
 
     It 'Get-WsusPoolTuning | Test-WsusPoolTuning answers from the same file' {
