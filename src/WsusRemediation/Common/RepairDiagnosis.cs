@@ -5,6 +5,7 @@ using WsusRemediation.Engine.Common;
 using WsusRemediation.Engine.Diagnosis;
 using WsusRemediation.Engine.PoolTuning;
 using WsusRemediation.Engine.Repair;
+using WsusRemediation.Engine.Windows;
 
 namespace WsusRemediation.Common
 {
@@ -14,16 +15,8 @@ namespace WsusRemediation.Common
         public static EvidenceRepairInput FromEvidence(IReadOnlyList<string> paths, PoolTuningProfileName profile, CancellationToken cancellationToken, Action<string>? verbose) =>
             RepairPlanning.DiagnoseEvidence(paths, profile, cancellationToken, verbose);
 
+        // The live diagnosis (issue 10): the evidence of the server collected through the real adapters, then the same rules.
         public static IReadOnlyList<WsusSyncFinding> Live(string? computerName, CancellationToken cancellationToken, Action<string>? verbose) =>
-            throw NotAvailable();
-
-        private static WsusRemediationException NotAvailable() =>
-            new WsusRemediationException(
-                "DiagnosisNotAvailable",
-                EngineErrorKind.NotInstalled,
-                "This build cannot diagnose a live server yet (the live evidence collection is not in it).")
-            {
-                RecommendedAction = "Plan from collected evidence (Get-WsusRepairPlan -EvidencePath), pipe findings or a plan in, or name the steps with -Step or -All.",
-            };
+            new SyncDiagnosisService().DiagnoseLive(LiveEvidence.For(computerName, SystemClock.Instance, "-EvidencePath"), computerName, null, runNetworkChecks: true, cancellationToken, verbose).Findings;
     }
 }
