@@ -172,4 +172,35 @@ public sealed class DiagnosisEvidenceTests
         Assert.All(entries, e => Assert.True(e.Kind == EvidenceKind.ProxyAuthenticationRequired || e.Cause == EvidenceKind.ProxyAuthenticationRequired, e.ToString()));
         Assert.DoesNotContain(entries, e => e.Kind == EvidenceKind.WcmConfigFailure || e.Cause == EvidenceKind.WcmConfigFailure);
     }
+
+    [Fact]
+    public void DownstreamCase_names_the_TechNet_causes_with_the_disabled_BITS_behind_the_failed_syncs()
+    {
+        var diagnosis = Diagnose("DownstreamCase");
+
+        Assert.Equal("WSUS02.CONTOSO.COM", diagnosis.ComputerName);
+        Assert.Equal(
+            new[] { FindingIds.ContentFolderAccessDenied, FindingIds.BitsNotUsable, FindingIds.SyncFailureStreak, FindingIds.UpstreamMissingUpdates },
+            diagnosis.Findings.Select(f => f.Id));
+        Assert.Equal(FindingIds.BitsNotUsable, diagnosis.Findings[2].CausedBy);
+        Assert.StartsWith("3 synchronization(s) in a row ended Failed", diagnosis.Findings[2].Title);
+
+        var bits = diagnosis.Findings[1];
+        Assert.Equal(FindingSeverity.Critical, bits.Severity);
+        Assert.Equal(RepairStepName.RepairBits, bits.RepairStep);
+        Assert.Equal("service BITS (services.csv)", bits.Evidence[0].Source);
+        Assert.Equal("Stopped, Disabled", bits.Evidence[0].Text);
+        Assert.Contains(bits.Evidence, e => e.Source == "system-events.xml" && e.Text.StartsWith("Service Control Manager 7040", StringComparison.Ordinal) && e.TimeUtc == Utc(11, 18, 1, 12, 44, 521));
+
+        var content = diagnosis.Findings[0];
+        Assert.Equal(@"The content folder d:\WSUS lacks Read for NETWORK SERVICE (Missing) and Users (Missing)", content.Title);
+        Assert.Equal("content-acl.txt", content.Evidence[0].Source);
+
+        var missing = diagnosis.Findings[3];
+        Assert.Equal(3, missing.Evidence.Count);
+        Assert.All(missing.Evidence, e => Assert.Contains("HTTP status 404", e.Text, StringComparison.Ordinal));
+
+        // A standalone WSUS server: the SMS services are not there, which is not a finding.
+        Assert.Equal(DiagnosisCheckResult.Passed, diagnosis.Checks.Single(c => c.Id == FindingIds.SmsServiceNotRunning).Result);
+    }
 }
