@@ -27,6 +27,12 @@ Describe 'Reading several servers at once' {
         @($failed | ForEach-Object TargetObject | Sort-Object) | Should -Be $names
     }
 
+    It 'Test-WsusPoolTuning reads several servers and answers $false when one cannot be read' {
+        $answer = $points | Test-WsusPoolTuning -ThrottleLimit 3 -ErrorVariable failed -ErrorAction SilentlyContinue
+        $answer | Should -BeExactly $false
+        @($failed | ForEach-Object TargetObject | Sort-Object) | Should -Be $names
+    }
+
     It 'binds WsusPort and UseSsl from a software update point, also after a remoting round trip' {
         $file = Join-Path $TestDrive 'points.clixml'
         $points | Export-Clixml -LiteralPath $file

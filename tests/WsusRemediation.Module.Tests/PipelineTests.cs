@@ -95,6 +95,7 @@ namespace WsusRemediation.Module.Tests
         [InlineData("Get-WsusSyncStatus")]
         [InlineData("Get-WsusServiceStatus")]
         [InlineData("Get-WsusPoolTuning")]
+        [InlineData("Test-WsusPoolTuning")]
         public void The_read_cmdlets_take_several_computers_and_a_throttle_limit(string name)
         {
             var cmdlet = Module.Cmdlet(name);

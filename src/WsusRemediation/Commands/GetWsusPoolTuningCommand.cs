@@ -54,7 +54,7 @@ namespace WsusRemediation.Commands
 
             // Live: every server of the pipeline is read at the same time (at most -ThrottleLimit at once);
             // what has answered is written now, the rest at the end.
-            _queries ??= StartThrottledQueries<PoolTarget, PoolReads>(ReadServer, ThrottleLimit);
+            _queries ??= StartThrottledQueries<PoolTarget, PoolReads>((target, context) => ReadServer(target, Profile, context), ThrottleLimit);
             foreach (var computer in computers)
             {
                 _queries.Add(new PoolTarget(computer, RequestedPoolNames));
@@ -96,50 +96,6 @@ namespace WsusRemediation.Commands
             }
 
             WriteObject(tuning);
-        }
-
-        // Runs off the pipeline thread: no session state, verbose lines through the context.
-        private PoolReads ReadServer(PoolTarget target, QueryContext context)
-        {
-            var path = Service.ResolveConfigurationPath(null, target.ComputerName);
-            context.Verbose($"Reading '{path}'.");
-            var document = Service.Load(path);
-            var items = new List<object>();
-            foreach (var name in PoolTuningService.ExpandPoolNames(document, target.PoolNames))
-            {
-                try
-                {
-                    items.Add(PoolTuningService.Read(document, name, Profile, DisplayNameOf(target.ComputerName), LiveStateOf(name, target.ComputerName, context.Verbose)));
-                }
-                catch (WsusRemediationException ex)
-                {
-                    items.Add(ex);
-                }
-            }
-
-            return new PoolReads(items);
-        }
-
-        /// <summary>One server to read, with the pools its pipeline item asked for.</summary>
-        private sealed class PoolTarget
-        {
-            public PoolTarget(string? computerName, IReadOnlyList<string>? poolNames)
-            {
-                ComputerName = computerName;
-                PoolNames = poolNames;
-            }
-
-            public string? ComputerName { get; }
-
-            public IReadOnlyList<string>? PoolNames { get; }
-        }
-
-        /// <summary>What one server gave: a WsusPoolTuning per pool, or the engine error for a pool that could not be read.</summary>
-        private sealed class PoolReads
-        {
-            public PoolReads(IReadOnlyList<object> items) => Items = items;
-
-            public IReadOnlyList<object> Items { get; }
         }
     }
 }

@@ -118,5 +118,54 @@ namespace WsusRemediation.Common
                 return AppPoolState.Unknown.ToString();
             }
         }
+
+        /// <summary>Reads one live server for the fan-out: runs off the pipeline thread, so no session state and verbose lines through the context.</summary>
+        protected PoolReads ReadServer(PoolTarget target, PoolTuningProfileName profile, QueryContext context)
+        {
+            var path = Service.ResolveConfigurationPath(null, target.ComputerName);
+            context.Verbose($"Reading '{path}'.");
+            var document = Service.Load(path);
+            var items = new List<object>();
+            foreach (var name in PoolTuningService.ExpandPoolNames(document, target.PoolNames))
+            {
+                try
+                {
+                    items.Add(PoolTuningService.Read(document, name, profile, DisplayNameOf(target.ComputerName), LiveStateOf(name, target.ComputerName, context.Verbose)));
+                }
+                catch (WsusRemediationException ex)
+                {
+                    items.Add(ex);
+                }
+            }
+
+            return new PoolReads(items);
+        }
+
+        /// <summary>One server to read, with the pools its pipeline item asked for.</summary>
+        protected sealed class PoolTarget
+        {
+            /// <summary>Creates the target.</summary>
+            public PoolTarget(string? computerName, IReadOnlyList<string>? poolNames)
+            {
+                ComputerName = computerName;
+                PoolNames = poolNames;
+            }
+
+            /// <summary>The server; null for this computer.</summary>
+            public string? ComputerName { get; }
+
+            /// <summary>The pools asked for; null for the pool that serves WSUS.</summary>
+            public IReadOnlyList<string>? PoolNames { get; }
+        }
+
+        /// <summary>What one server gave: a WsusPoolTuning per pool, or the engine error for a pool that could not be read.</summary>
+        protected sealed class PoolReads
+        {
+            /// <summary>Creates the result.</summary>
+            public PoolReads(IReadOnlyList<object> items) => Items = items;
+
+            /// <summary>WsusPoolTuning or WsusRemediationException items, in pool order.</summary>
+            public IReadOnlyList<object> Items { get; }
+        }
     }
 }

@@ -132,6 +132,7 @@ namespace WsusRemediation.Common
         /// <paramref name="writeResult"/>, and one error per failed item (an engine error that
         /// <paramref name="isCommandWide"/> picks stops the command). With <paramref name="waitForAll"/>,
         /// waits for every remaining item under a progress bar that counts the answers.
+        /// <paramref name="onFailure"/> hears of each failed item before its error is written.
         /// </summary>
         protected void WriteQueryEvents<TItem, TResult>(
             ThrottledQueries<TItem, TResult> queries,
@@ -140,7 +141,8 @@ namespace WsusRemediation.Common
             Action<TResult> writeResult,
             int progressId,
             string activity,
-            Func<WsusRemediationException, bool>? isCommandWide = null)
+            Func<WsusRemediationException, bool>? isCommandWide = null,
+            Action<TItem>? onFailure = null)
         {
             if (queries is null || target is null || writeResult is null)
             {
@@ -167,6 +169,7 @@ namespace WsusRemediation.Common
                             writeResult(queryEvent.Result!);
                             break;
                         default:
+                            onFailure?.Invoke(queryEvent.Item);
                             WriteQueryFailure(queryEvent.Error!, target(queryEvent.Item), isCommandWide);
                             break;
                     }
