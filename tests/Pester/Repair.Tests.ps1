@@ -55,6 +55,12 @@ Describe 'Get-WsusRepairPlan -EvidencePath (offline, any OS)' {
         @($plan | Where-Object { [string]$_.Impact -eq 'Restart' }) | Should -BeNullOrEmpty
     }
 
+    It 'plans the TechNet downstream case: BITS repaired, folder permissions and the upstream as Manual steps' {
+        $plan = Get-WsusRepairPlan -EvidencePath (Join-Path $evidence 'DownstreamCase')
+        $plan[0].Name | Should -Be 'RepairBits'
+        @($plan | Where-Object Name -eq 'Manual' | ForEach-Object { $_.Reason }) | Should -Be @('ContentFolderAccessDenied', 'UpstreamMissingUpdates')
+    }
+
     It 'reports a path that does not exist as EvidencePathNotFound' {
         $plan = Get-WsusRepairPlan -EvidencePath (Join-Path $TestDrive 'nope') -ErrorVariable errors -ErrorAction SilentlyContinue
         $plan | Should -BeNullOrEmpty

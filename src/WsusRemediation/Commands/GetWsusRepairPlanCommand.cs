@@ -72,7 +72,7 @@ namespace WsusRemediation.Commands
                         WritePlan(computer, isRemote: true, evidence.Findings, () => evidence.Configuration, evidence.ConfigurationShownAs);
                         break;
                     default:
-                        var live = RepairDiagnosis.Live(ComputerName, CancellationToken, WriteVerbose);
+                        var live = RepairDiagnosis.Live(ComputerName, Profile, CancellationToken, WriteVerbose);
                         WritePlan(RepairCmdletSupport.Shown(ComputerName), !ServiceErrors.IsLocal(ComputerName), live, () => RepairCmdletSupport.LiveConfiguration(ComputerName));
                         break;
                 }

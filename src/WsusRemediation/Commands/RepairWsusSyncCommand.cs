@@ -131,17 +131,7 @@ namespace WsusRemediation.Commands
                 default:
                     try
                     {
-                        IReadOnlyList<WsusSyncFinding> findings;
-                        try
-                        {
-                            findings = RepairDiagnosis.Live(ComputerName, CancellationToken, WriteVerbose);
-                        }
-                        catch (WsusRemediationException ex) when (ex.ErrorId == "DiagnosisNotAvailable" && (All || Step is not null))
-                        {
-                            WriteWarning($"{ex.Message} -All/-Step run without findings, so no Manual step can stop the run before the sync.");
-                            findings = Array.Empty<WsusSyncFinding>();
-                        }
-
+                        var findings = RepairDiagnosis.Live(ComputerName, Profile ?? PoolTuningProfileName.Recommended, CancellationToken, WriteVerbose);
                         RepairFromFindings(ComputerName, findings);
                     }
                     catch (WsusRemediationException ex)
@@ -222,12 +212,13 @@ namespace WsusRemediation.Commands
                 WriteVerbose($"applicationHost.config could not be read ({ex.Message}); TunePool will report it if it runs.");
             }
 
-            var environment = RepairCmdletSupport.LiveEnvironment(computer, configuration, token => RepairDiagnosis.Live(computer, token, null));
+            var profile = Profile ?? plan.FirstOrDefault(s => s.Profile is not null)?.Profile ?? PoolTuningProfileName.Recommended;
+            var environment = RepairCmdletSupport.LiveEnvironment(computer, configuration, token => RepairDiagnosis.Live(computer, profile, token, null));
             var options = new RepairOptions
             {
                 ComputerName = computer,
                 PoolName = configuration is null ? PoolTuningService.DefaultPoolName : PoolTuningService.FindWsusPoolName(configuration),
-                Profile = Profile ?? plan.FirstOrDefault(s => s.Profile is not null)?.Profile ?? PoolTuningProfileName.Recommended,
+                Profile = profile,
                 ConfigurationPath = configuration?.Path,
                 BackupFolder = _backupFolder,
                 ReportPath = ReportFor(shown),

@@ -16,7 +16,8 @@ namespace WsusRemediation.Common
             RepairPlanning.DiagnoseEvidence(paths, profile, cancellationToken, verbose);
 
         // The live diagnosis (issue 10): the evidence of the server collected through the real adapters, then the same rules.
-        public static IReadOnlyList<WsusSyncFinding> Live(string? computerName, CancellationToken cancellationToken, Action<string>? verbose) =>
-            new SyncDiagnosisService().DiagnoseLive(LiveEvidence.For(computerName, SystemClock.Instance, "-EvidencePath"), computerName, null, runNetworkChecks: true, cancellationToken, verbose).Findings;
+        // The pool is judged against the profile the repair would apply.
+        public static IReadOnlyList<WsusSyncFinding> Live(string? computerName, PoolTuningProfileName profile, CancellationToken cancellationToken, Action<string>? verbose) =>
+            new SyncDiagnosisService().DiagnoseLive(LiveEvidence.For(computerName, SystemClock.Instance, "-EvidencePath"), computerName, new DiagnosisOptions { Profile = profile }, runNetworkChecks: true, cancellationToken, verbose).Findings;
     }
 }

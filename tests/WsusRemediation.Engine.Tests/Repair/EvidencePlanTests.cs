@@ -80,4 +80,18 @@ public class EvidencePlanTests
 
         Assert.Equal(new[] { RepairStepName.RepairBits, RepairStepName.RestartWsusService, RepairStepName.StartSync, RepairStepName.WaitForSync, RepairStepName.VerifyUpdates }, names);
     }
+
+    [Fact]
+    public void The_technet_downstream_evidence_repairs_BITS_and_lists_the_folder_permissions_and_the_upstream_as_manual_steps_before_the_sync()
+    {
+        var input = RepairPlanning.DiagnoseEvidence(new[] { TempFolder.Fixture("Evidence/DownstreamCase") }, PoolTuningProfileName.Recommended, CancellationToken.None, null);
+        var plan = RepairPlanner.Plan(RepairPlanning.Request(input.ComputerName ?? string.Empty, true, input.Findings, PoolTuningProfileName.Recommended, false, null, false, () => input.Configuration, null, input.ConfigurationShownAs));
+
+        Assert.Equal(
+            new[] { RepairStepName.RepairBits, RepairStepName.Manual, RepairStepName.Manual, RepairStepName.StartSync, RepairStepName.WaitForSync, RepairStepName.VerifyUpdates },
+            plan.Select(s => s.Name));
+        Assert.Equal(new[] { FindingIds.BitsNotUsable }, plan[0].Reason);
+        Assert.Equal(new[] { FindingIds.ContentFolderAccessDenied, FindingIds.UpstreamMissingUpdates }, plan.Where(s => s.IsManual).SelectMany(s => s.Reason));
+        Assert.DoesNotContain(plan, s => s.Impact == RepairImpact.Restart);
+    }
 }
