@@ -33,6 +33,11 @@ Describe 'Reading several servers at once' {
         @($failed | ForEach-Object TargetObject | Sort-Object) | Should -Be $names
     }
 
+    It 'Get-WsusSyncDiagnosis diagnoses several servers and reports each that fails' {
+        $null = $points | Get-WsusSyncDiagnosis -SkipNetworkCheck -ThrottleLimit 2 -ErrorVariable failed -ErrorAction SilentlyContinue
+        @($failed | ForEach-Object TargetObject | Sort-Object) | Should -Be $names
+    }
+
     It 'binds WsusPort and UseSsl from a software update point, also after a remoting round trip' {
         $file = Join-Path $TestDrive 'points.clixml'
         $points | Export-Clixml -LiteralPath $file

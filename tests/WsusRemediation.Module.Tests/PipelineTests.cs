@@ -76,6 +76,7 @@ namespace WsusRemediation.Module.Tests
         [InlineData("Get-WsusServiceStatus", "ComputerName")]
         [InlineData("Get-WsusPoolTuning", "ComputerName")]
         [InlineData("Repair-WsusSync", "ComputerName")]
+        [InlineData("Get-WsusSyncDiagnosis", "ComputerName")]
         public void Get_SoftwareUpdatePoint_output_feeds_each_server_to_the_read_cmdlets(string consumerName, string parameters)
         {
             var get = Module.Cmdlet("Get-SoftwareUpdatePoint");
@@ -96,6 +97,7 @@ namespace WsusRemediation.Module.Tests
         [InlineData("Get-WsusServiceStatus")]
         [InlineData("Get-WsusPoolTuning")]
         [InlineData("Test-WsusPoolTuning")]
+        [InlineData("Get-WsusSyncDiagnosis")]
         public void The_read_cmdlets_take_several_computers_and_a_throttle_limit(string name)
         {
             var cmdlet = Module.Cmdlet(name);

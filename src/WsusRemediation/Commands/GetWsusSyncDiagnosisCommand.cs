@@ -21,6 +21,7 @@ namespace WsusRemediation.Commands
         private const string LiveSet = "Live";
         private const string EvidenceSet = "Evidence";
         private const int ProgressId = 10;
+        private ThrottledQueries<string?, SyncDiagnosis>? _queries;
 
         /// <summary>The site server or SUP to diagnose. Default: this computer.</summary>
         [Parameter(Position = 0, ParameterSetName = LiveSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -45,6 +46,11 @@ namespace WsusRemediation.Commands
         /// <summary>Live: leaves out the network checks (name resolution and a TCP connection to the update source, through the configured proxy).</summary>
         [Parameter(ParameterSetName = LiveSet)]
         public SwitchParameter SkipNetworkCheck { get; set; }
+
+        /// <summary>How many servers are diagnosed at the same time.</summary>
+        [Parameter(ParameterSetName = LiveSet)]
+        [ValidateRange(1, ThrottledQueries.MaximumThrottleLimit)]
+        public int ThrottleLimit { get; set; } = ThrottledQueries.DefaultThrottleLimit;
 
         private DiagnosisOptions Options => new DiagnosisOptions
         {
@@ -83,20 +89,32 @@ namespace WsusRemediation.Commands
                 return;
             }
 
+            // Every server of the pipeline is diagnosed at the same time (at most -ThrottleLimit at once);
+            // what has answered is written now, the rest at the end.
+            _queries ??= StartThrottledQueries<string?, SyncDiagnosis>(DiagnoseServer, ThrottleLimit);
             foreach (var computer in ComputerName ?? new string?[] { null })
             {
-                try
-                {
-                    var sources = LiveEvidence.For(computer, SystemClock.Instance, "-EvidencePath");
-                    var target = computer ?? Environment.MachineName;
-                    WriteVerbose($"Collecting the evidence of '{target}'.");
-                    Write(WithProgress(ProgressId, "Diagnosing the synchronization", target, () => service.DiagnoseLive(sources, computer, Options, !SkipNetworkCheck, CancellationToken, WriteVerbose)));
-                }
-                catch (WsusRemediationException ex)
-                {
-                    WriteEngineError(ex, computer);
-                }
+                _queries.Add(computer);
             }
+
+            WriteQueryEvents(_queries, waitForAll: false, c => c, Write, ProgressId, "Diagnosing the synchronization");
+        }
+
+        /// <inheritdoc />
+        protected override void EndProcessing()
+        {
+            if (_queries is not null)
+            {
+                WriteQueryEvents(_queries, waitForAll: true, c => c, Write, ProgressId, "Diagnosing the synchronization");
+            }
+        }
+
+        // Runs off the pipeline thread: verbose lines go through the context.
+        private SyncDiagnosis DiagnoseServer(string? computer, QueryContext context)
+        {
+            var sources = LiveEvidence.For(computer, SystemClock.Instance, "-EvidencePath");
+            context.Verbose($"Collecting the evidence of '{computer ?? Environment.MachineName}'.");
+            return new SyncDiagnosisService().DiagnoseLive(sources, computer, Options, !SkipNetworkCheck, context.CancellationToken, context.Verbose);
         }
 
         private void Write(SyncDiagnosis diagnosis)
