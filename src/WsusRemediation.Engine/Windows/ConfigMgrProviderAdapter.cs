@@ -53,6 +53,24 @@ namespace WsusRemediation.Engine.Windows
             + "$Contract = " + WindowsPowerShellProcess.Quote(SyncBridgeContract.ContractName) + "\n"
             + BridgeScript;
 
+        /// <summary>
+        /// The part of every SMS Provider bridge script that finds the site's provider: the local site's
+        /// SMS_ProviderLocation, a DCOM CIM session to -ComputerName and, when the provider lives on
+        /// another machine, to that machine; it leaves $cim, $site and $namespace for the rest.
+        /// </summary>
+        internal const string ConnectToSiteProvider = @"    $cim = @{}
+    if ($ComputerName) { $cim.CimSession = New-CimSession -ComputerName $ComputerName -SessionOption (New-CimSessionOption -Protocol Dcom) }
+    $location = Get-CimInstance @cim -Namespace 'root\SMS' -ClassName SMS_ProviderLocation | Where-Object { $_.ProviderForLocalSite } | Select-Object -First 1
+    if ($null -eq $location) { throw [InvalidOperationException]::new('root\SMS has no SMS_ProviderLocation with ProviderForLocalSite = True.') }
+    $site = [string]$location.SiteCode
+    $machine = [string]$location.Machine
+    $here = if ($ComputerName) { $ComputerName } else { $env:COMPUTERNAME }
+    if ($machine -and ($machine.Split('.')[0] -ne $here.Split('.')[0])) {
+        $cim = @{ CimSession = New-CimSession -ComputerName $machine -SessionOption (New-CimSessionOption -Protocol Dcom) }
+    }
+    $namespace = ""root\SMS\site_$site""
+";
+
         private const string BridgeScript = @"
 $ErrorActionPreference = 'Stop'
 function ConvertTo-UtcText($d) {
@@ -65,18 +83,7 @@ function ConvertTo-UtcText($d) {
 }
 $stage = 'FindSite'
 try {
-    $cim = @{}
-    if ($ComputerName) { $cim.CimSession = New-CimSession -ComputerName $ComputerName -SessionOption (New-CimSessionOption -Protocol Dcom) }
-    $location = Get-CimInstance @cim -Namespace 'root\SMS' -ClassName SMS_ProviderLocation | Where-Object { $_.ProviderForLocalSite } | Select-Object -First 1
-    if ($null -eq $location) { throw [InvalidOperationException]::new('root\SMS has no SMS_ProviderLocation with ProviderForLocalSite = True.') }
-    $site = [string]$location.SiteCode
-    $machine = [string]$location.Machine
-    $here = if ($ComputerName) { $ComputerName } else { $env:COMPUTERNAME }
-    if ($machine -and ($machine.Split('.')[0] -ne $here.Split('.')[0])) {
-        $cim = @{ CimSession = New-CimSession -ComputerName $machine -SessionOption (New-CimSessionOption -Protocol Dcom) }
-    }
-    $namespace = ""root\SMS\site_$site""
-    if ($Action -eq 'SyncNow') {
+" + ConfigMgrProviderAdapter.ConnectToSiteProvider + @"    if ($Action -eq 'SyncNow') {
         $stage = 'SyncNow'
         $result = Invoke-CimMethod @cim -Namespace $namespace -ClassName SMS_SoftwareUpdate -MethodName SyncNow -Arguments @{ fullSync = [bool]$FullSync }
         $doc = [ordered]@{ contract = $Contract; kind = 'ConfigMgrSyncNow'; returnValue = [long]$result.ReturnValue }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 using WsusRemediation.Engine.Common;
+using WsusRemediation.Engine.Repair;
 using WsusRemediation.Engine.Services;
 
 namespace WsusRemediation.Engine.Windows
@@ -11,8 +12,10 @@ namespace WsusRemediation.Engine.Windows
     /// The Service Control Manager through advapi32, locally or on a remote computer (the same calls
     /// with a machine name; they travel over RPC). Works in Windows PowerShell 5.1 and PowerShell 7
     /// alike, which System.ServiceProcess (a package on .NET) would not without a runtime dependency.
+    /// It also changes start types (the repair's BITS and WSUS steps), a port of its own so that the
+    /// restarts keep a read/start/stop-only view of the same Service Control Manager.
     /// </summary>
-    public sealed class ServiceControlManagerAdapter : IServiceControlManager
+    public sealed class ServiceControlManagerAdapter : IServiceControlManager, IServiceStartTypeControl
     {
         // SC_MANAGER_CONNECT is all OpenServiceW needs. SC_MANAGER_ENUMERATE_SERVICE (EnumServicesStatus) is
         // not used, and remote non-administrators are granted SC_MANAGER_CONNECT only, so asking for more
@@ -23,6 +26,8 @@ namespace WsusRemediation.Engine.Windows
         private const uint ServiceEnumerateDependents = 0x0008;
         private const uint ServiceStart = 0x0010;
         private const uint ServiceStop = 0x0020;
+        private const uint ServiceChangeConfig = 0x0002;
+        private const uint ServiceNoChange = 0xFFFFFFFF;
         private const int ScStatusProcessInfo = 0;
         private const uint ServiceStateAll = 0x3;
         private const uint ServiceControlStop = 0x1;
@@ -79,6 +84,25 @@ namespace WsusRemediation.Engine.Windows
         /// Throws the error every live service call gives off Windows. There is no offline form of
         /// service control, so the message points at running the command on (or against) a Windows server.
         /// </summary>
+        /// <inheritdoc />
+        /// <remarks>ChangeServiceConfigW with SERVICE_NO_CHANGE for everything but the start type, as
+        /// <c>Set-Service -StartupType</c> does.</remarks>
+        public void SetStartType(string? computerName, string serviceName, ServiceStartType startType)
+        {
+            if (startType != ServiceStartType.Automatic && startType != ServiceStartType.Manual && startType != ServiceStartType.Disabled)
+            {
+                throw new ArgumentOutOfRangeException(nameof(startType), startType, "Only Automatic, Manual and Disabled apply to a service.");
+            }
+
+            RequireWindows("Changing a service's start type");
+            using var scm = OpenManager(computerName);
+            using var service = OpenService(scm, computerName, serviceName, ServiceChangeConfig, "change the start type of", allowMissing: false)!;
+            if (!NativeMethods.ChangeServiceConfigW(service, ServiceNoChange, (uint)startType, ServiceNoChange, null, null, IntPtr.Zero, null, null, null, null))
+            {
+                throw Error(Marshal.GetLastWin32Error(), computerName, serviceName, "change the start type of");
+            }
+        }
+
         internal static void RequireWindows(string what)
         {
             if (!WindowsPlatform.IsWindows)
@@ -323,6 +347,13 @@ namespace WsusRemediation.Engine.Windows
             [DllImport("advapi32.dll", SetLastError = true)]
             [return: MarshalAs(UnmanagedType.Bool)]
             public static extern bool CloseServiceHandle(IntPtr handle);
+
+            // BOOL ChangeServiceConfigW(SC_HANDLE, DWORD dwServiceType, DWORD dwStartType, DWORD dwErrorControl,
+            //   LPCWSTR lpBinaryPathName, LPCWSTR lpLoadOrderGroup, LPDWORD lpdwTagId, LPCWSTR lpDependencies,
+            //   LPCWSTR lpServiceStartName, LPCWSTR lpPassword, LPCWSTR lpDisplayName); NULL leaves each unchanged.
+            [DllImport("advapi32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+            [return: MarshalAs(UnmanagedType.Bool)]
+            public static extern bool ChangeServiceConfigW(ScHandle service, uint serviceType, uint startType, uint errorControl, string? binaryPathName, string? loadOrderGroup, IntPtr tagId, string? dependencies, string? serviceStartName, string? password, string? displayName);
         }
     }
 }

@@ -45,18 +45,7 @@ function ConvertTo-PropList($props) {
 }
 $stage = 'FindSite'
 try {
-    $cim = @{}
-    if ($ComputerName) { $cim.CimSession = New-CimSession -ComputerName $ComputerName -SessionOption (New-CimSessionOption -Protocol Dcom) }
-    $location = Get-CimInstance @cim -Namespace 'root\SMS' -ClassName SMS_ProviderLocation | Where-Object { $_.ProviderForLocalSite } | Select-Object -First 1
-    if ($null -eq $location) { throw [InvalidOperationException]::new('root\SMS has no SMS_ProviderLocation with ProviderForLocalSite = True.') }
-    $site = [string]$location.SiteCode
-    $machine = [string]$location.Machine
-    $here = if ($ComputerName) { $ComputerName } else { $env:COMPUTERNAME }
-    if ($machine -and ($machine.Split('.')[0] -ne $here.Split('.')[0])) {
-        $cim = @{ CimSession = New-CimSession -ComputerName $machine -SessionOption (New-CimSessionOption -Protocol Dcom) }
-    }
-    $namespace = ""root\SMS\site_$site""
-    $stage = 'Read'
+" + ConfigMgrProviderAdapter.ConnectToSiteProvider + @"    $stage = 'Read'
     $sites = @(Get-CimInstance @cim -Namespace $namespace -ClassName SMS_Site | ForEach-Object {
         [ordered]@{ siteCode = [string]$_.SiteCode; parentSiteCode = [string]$_.ReportingSiteCode; type = [long]$_.Type; serverName = [string]$_.ServerName; siteName = [string]$_.SiteName } })
     $roles = @(Get-CimInstance @cim -Namespace $namespace -ClassName SMS_SCI_SysResUse -Filter ""RoleName = 'SMS Software Update Point'"" | ForEach-Object {

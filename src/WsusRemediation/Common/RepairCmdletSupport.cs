@@ -46,15 +46,16 @@ namespace WsusRemediation.Common
             WindowsPlatform.RequireWindows("Repairing a live server", "Get-WsusRepairPlan -EvidencePath (a plan from collected evidence)");
             var clock = SystemClock.Instance;
             var remote = ServiceErrors.IsLocal(computerName) ? null : computerName;
+            var serviceControlManager = new ServiceControlManagerAdapter();
             return new RepairEnvironment
             {
                 Clock = clock,
                 Files = PhysicalFileStore.Instance,
-                Services = new ServiceControlManagerAdapter(),
+                Services = serviceControlManager,
                 Pools = new AppPoolControlAdapter(),
                 Sync = SyncSources.Live(remote, clock),
                 WebProbe = HttpWsusWebServiceProbe.FromConfiguration(configuration),
-                StartTypes = new ServiceStartTypeAdapter(),
+                StartTypes = serviceControlManager,
                 Log = new CmTraceLog(CmTraceLog.DefaultPath, clock),
                 Diagnose = diagnose,
             };

@@ -14,6 +14,7 @@ public class ServiceAdaptersOffWindowsTests
         { "query a service", () => new ServiceControlManagerAdapter().GetService(null, "W3SVC") },
         { "start a service", () => new ServiceControlManagerAdapter().StartService("SITE01", "SMS_EXECUTIVE") },
         { "stop a service", () => new ServiceControlManagerAdapter().StopService(null, "WsusService") },
+        { "change a start type", () => new ServiceControlManagerAdapter().SetStartType("SITE01", "BITS", WsusRemediation.Engine.Services.ServiceStartType.Manual) },
         { "read a pool", () => new AppPoolControlAdapter().GetPool(null, "WsusPool") },
         { "start a pool", () => new AppPoolControlAdapter().StartPool(null, "WsusPool") },
         { "stop a remote pool", () => new AppPoolControlAdapter().StopPool("SITE01", "WsusPool") },
@@ -29,5 +30,15 @@ public class ServiceAdaptersOffWindowsTests
         Assert.Equal(EngineErrorKind.NotInstalled, error.Kind);
         Assert.Contains("needs Windows", error.Message, StringComparison.Ordinal);
         Assert.NotNull(error.RecommendedAction);
+    }
+
+    [Fact]
+    public void A_start_type_that_is_not_a_service_start_type_is_refused_before_anything_is_opened()
+    {
+        // Boot and System apply to drivers only; ChangeServiceConfigW would fail with a less clear error.
+        var error = Assert.Throws<ArgumentOutOfRangeException>(
+            () => new ServiceControlManagerAdapter().SetStartType(null, "BITS", WsusRemediation.Engine.Services.ServiceStartType.Boot));
+
+        Assert.Equal("startType", error.ParamName);
     }
 }
