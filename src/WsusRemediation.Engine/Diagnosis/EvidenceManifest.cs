@@ -28,6 +28,9 @@ namespace WsusRemediation.Engine.Diagnosis
 
         /// <summary>Its size in bytes.</summary>
         public long Bytes { get; init; }
+
+        /// <inheritdoc />
+        public override string ToString() => $"{Path} ({What})";
     }
 
     /// <summary>One secret taken out: where (file, line, what kind of value), never the value.</summary>
@@ -41,6 +44,9 @@ namespace WsusRemediation.Engine.Diagnosis
 
         /// <summary>What was removed: <c>attribute password</c>, <c>[enc:...:enc] value</c>, <c>connection-string Password</c>...</summary>
         public string What { get; init; } = string.Empty;
+
+        /// <inheritdoc />
+        public override string ToString() => $"{Path}({Line}): {What}";
     }
 
     /// <summary>A file that was not put in the bundle, and why.</summary>
@@ -51,6 +57,9 @@ namespace WsusRemediation.Engine.Diagnosis
 
         /// <summary>Why it was left out.</summary>
         public string Reason { get; init; } = string.Empty;
+
+        /// <inheritdoc />
+        public override string ToString() => $"{From}: {Reason}";
     }
 
     /// <summary>The manifest of an Export-WsusSyncEvidence bundle (<c>manifest.json</c>).</summary>

@@ -86,6 +86,11 @@ public sealed class EvidenceBundleTests
         }
 
         Assert.Equal(5, manifest.Redactions.Count);
+        // What Format-List shows for the nested lists: the place, never the value.
+        Assert.Equal("collected/wsus/web.config(9): value of password", manifest.Redactions[4].ToString());
+        var log = manifest.Files.Single(f => f.Path == "collected/wsyncmgr.log");
+        Assert.Equal($"collected/wsyncmgr.log ({log.What})", log.ToString());
+        Assert.EndsWith("System.evtx: " + excluded.Reason, excluded.ToString(), StringComparison.Ordinal);
         Assert.Equal(ExportedAt.UtcDateTime, manifest.CollectedAtUtc);
         Assert.Equal("CM01.CONTOSO.COM", manifest.ComputerName);
     }
