@@ -34,7 +34,7 @@ namespace WsusRemediation.Engine.Repair
             }
 
             var computer = string.IsNullOrEmpty(diagnosis.ComputerName) ? evidence.ComputerName : diagnosis.ComputerName;
-            return new EvidenceRepairInput(diagnosis.Findings, computer, document, configuration?.DisplayPath);
+            return new EvidenceRepairInput(diagnosis.Findings, computer, document, configuration?.DisplayPath) { Problems = evidence.Problems.ToList() };
         }
 
         /// <summary>
@@ -116,5 +116,8 @@ namespace WsusRemediation.Engine.Repair
 
         /// <summary>Where that file is within the evidence, as the plan shows it.</summary>
         public string? ConfigurationShownAs { get; }
+
+        /// <summary>What is wrong with the evidence itself (a file changed after collection, one that could not be read), as Get-WsusSyncDiagnosis warns.</summary>
+        public IReadOnlyList<string> Problems { get; init; } = Array.Empty<string>();
     }
 }

@@ -67,7 +67,12 @@ namespace WsusRemediation.Commands
                         break;
                     case EvidenceSet:
                         var paths = EvidencePath!.Select(p => ResolveFileSystemPath(p, "InvalidEvidencePath")).ToList();
-                        var evidence = RepairDiagnosis.FromEvidence(paths, Profile, CancellationToken, WriteVerbose);
+                        var evidence = RepairPlanning.DiagnoseEvidence(paths, Profile, CancellationToken, WriteVerbose);
+                        foreach (var problem in evidence.Problems)
+                        {
+                            WriteWarning(problem);
+                        }
+
                         var computer = string.IsNullOrEmpty(ComputerName) ? evidence.ComputerName ?? string.Empty : ComputerName!;
                         WritePlan(computer, isRemote: true, evidence.Findings, () => evidence.Configuration, evidence.ConfigurationShownAs);
                         break;

@@ -9,6 +9,8 @@ using WsusRemediation.Engine.Common;
 using WsusRemediation.Engine.Diagnosis;
 using WsusRemediation.Engine.Iis;
 using WsusRemediation.Engine.Logs;
+using WsusRemediation.Engine.PoolTuning;
+using WsusRemediation.Engine.Repair;
 using WsusRemediation.Engine.Services;
 using WsusRemediation.Engine.Tests.Common;
 using WsusRemediation.Engine.Tests.Simulation;
@@ -175,6 +177,10 @@ public sealed class EvidenceBundleTests
 
         Assert.Equal("collected/WCM.log differs from the SHA-256 in manifest.json: it was changed after collection.", Assert.Single(evidence.Problems));
         Assert.Equal("CM01.CONTOSO.COM", evidence.ComputerName);
+
+        // A repair plan made from the same evidence carries the same warning (Get-WsusRepairPlan writes it).
+        var planInput = RepairPlanning.DiagnoseEvidence(new[] { unpacked }, PoolTuningProfileName.Recommended, CancellationToken.None, null);
+        Assert.Equal(evidence.Problems, planInput.Problems);
     }
 
     [Fact]
