@@ -32,6 +32,14 @@ namespace WsusRemediation.Engine.Iis
         /// <summary>The most the start may take.</summary>
         public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
+        /// <summary>
+        /// How long a started pool is watched before the start counts. WAS disables a pool again within
+        /// seconds when its worker processes fail at once (rapid-fail protection, event 5002) or its
+        /// identity is refused (5021/5057); the same span is how long a pool may stay Stopped after the
+        /// start was accepted before that counts as refused. Never more than a third of the start timeout.
+        /// </summary>
+        public TimeSpan StartSettleTime { get; init; } = TimeSpan.FromSeconds(10);
+
         /// <summary>Reads the pool; throws <c>PoolNotFound</c> when there is none of that name.</summary>
         public AppPoolInfo GetPool(string? computerName, string poolName) =>
             _pools.GetPool(Scm(computerName), poolName) ?? throw NotFound(computerName, poolName);
@@ -74,8 +82,8 @@ namespace WsusRemediation.Engine.Iis
             var state = before.State;
             if (state == AppPoolState.Starting)
             {
-                // A pool that is starting cannot be stopped cleanly; let it finish first.
-                state = WaitFor(computer, poolName, AppPoolState.Started, StartTimeout, progress, cancellationToken);
+                // A pool that is starting cannot be stopped cleanly; let it finish first (or fail: then it is Stopped).
+                state = WaitFor(computer, poolName, AppPoolState.Started, StartTimeout, progress, cancellationToken, orElse: AppPoolState.Stopped);
             }
 
             if (state == AppPoolState.Started)
@@ -90,11 +98,12 @@ namespace WsusRemediation.Engine.Iis
                 verbose?.Invoke($"{poolName} stopped after {(_clock.UtcNow - started).TotalSeconds:0.0} s.");
             }
 
-            verbose?.Invoke($"Starting {poolName} on {shownComputer} (at most {StartTimeout.TotalSeconds:0} s).");
+            verbose?.Invoke($"Starting {poolName} on {shownComputer} (at most {StartTimeout.TotalSeconds:0} s, then watched for {SettleTime.TotalSeconds:0} s).");
+            var startAsked = _clock.UtcNow;
             _pools.StartPool(computer, poolName);
-            var final = WaitFor(computer, poolName, AppPoolState.Started, StartTimeout, progress, cancellationToken);
+            var final = ConfirmStarted(computer, poolName, startAsked, progress, cancellationToken);
             var duration = _clock.UtcNow - started;
-            verbose?.Invoke($"{poolName} is Started ({duration.TotalSeconds:0.0} s).");
+            verbose?.Invoke($"{poolName} is Started and stayed Started for {SettleTime.TotalSeconds:0} s ({duration.TotalSeconds:0.0} s in all).");
 
             var message = wasStopped
                 ? $"{poolName} was Stopped before the command acted (rapid-fail protection disables a failing pool this way, WAS event 5002) and has been started again. Find the cause before it stops again: Get-WsusPoolTuning, and WAS events 5002/5117 in the System log."
@@ -102,11 +111,90 @@ namespace WsusRemediation.Engine.Iis
             return Result(shownComputer, before, final, wasStopped ? PoolAction.Started : PoolAction.Restarted, duration, message);
         }
 
-        private AppPoolState WaitFor(string? computer, string poolName, AppPoolState wanted, TimeSpan timeout, Action<WaitProgress>? progress, CancellationToken cancellationToken)
+        /// <summary>
+        /// Waits until the pool is Started and has stayed Started for <see cref="StartSettleTime"/>, without
+        /// acting on it. Fails at once with <c>PoolStoppedAfterStart</c> when it falls back to Stopped after
+        /// having been Starting or Started, or when it is still Stopped a settle time after
+        /// <paramref name="startAsked"/> (null: nobody asked for a start just now, so Stopped counts at once);
+        /// with <c>PoolStartTimeout</c> when it stays in between. Returns Started.
+        /// </summary>
+        public AppPoolState ConfirmStarted(string? computerName, string poolName, DateTimeOffset? startAsked, Action<WaitProgress>? progress, CancellationToken cancellationToken)
+        {
+            var computer = Scm(computerName);
+            var settle = SettleTime;
+            var last = AppPoolState.Unknown;
+            DateTimeOffset? startedSince = null;
+            DateTimeOffset? runningSeenAt = null;
+            var fellBack = false;
+            var done = Wait.Until(
+                () =>
+                {
+                    last = _pools.GetPool(computer, poolName)?.State ?? AppPoolState.Unknown;
+                    var now = _clock.UtcNow;
+                    switch (last)
+                    {
+                        case AppPoolState.Started:
+                            startedSince ??= now;
+                            runningSeenAt ??= now;
+                            return now - startedSince.Value >= settle;
+                        case AppPoolState.Starting:
+                            runningSeenAt ??= now;
+                            startedSince = null;
+                            return false;
+                        case AppPoolState.Stopped:
+                            // Stopped after it ran, or still Stopped long after the start was accepted: WAS has
+                            // disabled it, and waiting out the timeout would only hide that.
+                            fellBack = runningSeenAt is not null || startAsked is null || now - startAsked.Value >= settle;
+                            startedSince = null;
+                            return fellBack;
+                        default:
+                            startedSince = null;
+                            return false;
+                    }
+                },
+                StartTimeout,
+                _pollInterval,
+                _clock,
+                cancellationToken,
+                $"Starting {poolName}",
+                () => startedSince is null
+                    ? $"{poolName} is {last}; waiting until Started (at most {StartTimeout.TotalSeconds:0} s)"
+                    : $"{poolName} is Started; watching that it stays Started ({settle.TotalSeconds:0} s)",
+                progress);
+            if (fellBack)
+            {
+                var how = runningSeenAt is not null
+                    ? $"fell back to Stopped {(_clock.UtcNow - (startAsked ?? runningSeenAt.Value)).TotalSeconds:0} s after it was started"
+                    : startAsked is not null ? $"is still Stopped {(_clock.UtcNow - startAsked.Value).TotalSeconds:0} s after IIS accepted the start" : "is Stopped";
+                throw StoppedAfterStart(computer, poolName, how);
+            }
+
+            if (!done)
+            {
+                throw Timeout(computer, poolName, AppPoolState.Started, StartTimeout, last);
+            }
+
+            return last;
+        }
+
+        // A watch as long as the start timeout would leave no time to start.
+        private TimeSpan SettleTime => StartSettleTime < TimeSpan.FromTicks(StartTimeout.Ticks / 3) ? StartSettleTime : TimeSpan.FromTicks(StartTimeout.Ticks / 3);
+
+        private static WsusRemediationException StoppedAfterStart(string? computer, string poolName, string how) =>
+            new WsusRemediationException(
+                "PoolStoppedAfterStart",
+                EngineErrorKind.ResourceUnavailable,
+                $"Application pool '{poolName}' on {ServiceErrors.DisplayComputer(computer)} {how}: WAS disables a pool whose worker processes keep failing (rapid-fail protection, event 5002, after 5009/5011) or whose identity it refuses (5021/5057).",
+                poolName)
+            {
+                RecommendedAction = "Find the cause before starting it again: Get-WsusSyncDiagnosis; the WAS events 5002, 5009, 5011, 5021 and 5057 in the System log (Get-WsusSyncLog -Kind PoolDisabledRapidFail, WorkerProcessTerminated); the pool's settings (Get-WsusPoolTuning).",
+            };
+
+        private AppPoolState WaitFor(string? computer, string poolName, AppPoolState wanted, TimeSpan timeout, Action<WaitProgress>? progress, CancellationToken cancellationToken, AppPoolState? orElse = null)
         {
             var last = AppPoolState.Unknown;
             var done = Wait.Until(
-                () => (last = _pools.GetPool(computer, poolName)?.State ?? AppPoolState.Unknown) == wanted,
+                () => (last = _pools.GetPool(computer, poolName)?.State ?? AppPoolState.Unknown) == wanted || last == orElse,
                 timeout,
                 _pollInterval,
                 _clock,
@@ -116,7 +204,14 @@ namespace WsusRemediation.Engine.Iis
                 progress);
             if (!done)
             {
-                throw new WsusRemediationException(
+                throw Timeout(computer, poolName, wanted, timeout, last);
+            }
+
+            return last;
+        }
+
+        private static WsusRemediationException Timeout(string? computer, string poolName, AppPoolState wanted, TimeSpan timeout, AppPoolState last) =>
+                new WsusRemediationException(
                     wanted == AppPoolState.Started ? "PoolStartTimeout" : "PoolStopTimeout",
                     EngineErrorKind.OperationTimeout,
                     $"Application pool '{poolName}' on {ServiceErrors.DisplayComputer(computer)} did not reach {wanted} within {timeout.TotalSeconds:0} seconds (it is {last}).",
@@ -126,10 +221,6 @@ namespace WsusRemediation.Engine.Iis
                         ? "Look in the System log for WAS events (5002, 5009, 5011, 5117) and check that WAS and W3SVC run (Get-WsusServiceStatus)."
                         : "Give it more time (-Timeout); a worker process that does not shut down is killed by WAS after the pool's shutdownTimeLimit.",
                 };
-            }
-
-            return last;
-        }
 
         private WsusPoolState Result(string computer, AppPoolInfo before, AppPoolState state, PoolAction action, TimeSpan duration, string message) =>
             new WsusPoolState

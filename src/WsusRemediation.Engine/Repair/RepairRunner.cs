@@ -328,7 +328,7 @@ namespace WsusRemediation.Engine.Repair
                 {
                     // The pool does not start with the new values: that is what the backup is for.
                     record.After = $"{Options.PoolName} {Env.Pools.GetPool(_computer, Options.PoolName)?.State ?? AppPoolState.Unknown}";
-                    Rollback(record, $"it did not start ({ex.Message})");
+                    Rollback(record, ex.ErrorId == "PoolStoppedAfterStart" ? $"it fell back to Stopped after the start ({ex.Message})" : $"it did not start ({ex.Message})");
                     return;
                 }
 
@@ -338,7 +338,8 @@ namespace WsusRemediation.Engine.Repair
                     record.Note = "It was Stopped before the repair (rapid-fail protection leaves it so, WAS event 5002).";
                 }
 
-                if (CheckPoolCameBack(record))
+                // The restarter has watched the pool stay Started; what is left to ask is the web services.
+                if (CheckPoolCameBack(record, alreadyWatched: true))
                 {
                     Resolve(record, RepairStepOutcome.Done, after: record.After, note: record.Note);
                 }
@@ -607,7 +608,7 @@ namespace WsusRemediation.Engine.Repair
             /// web services must not answer 5xx; if not, the backup is restored and the pool restarted.
             /// Without a tuning, a pool that did not come back fails the step. Returns true when all is well.
             /// </summary>
-            private bool CheckPoolCameBack(StepRecord record)
+            private bool CheckPoolCameBack(StepRecord record, bool alreadyWatched = false)
             {
                 // Steps that do not act on the pool only look at it when this run changed its settings.
                 var actsOnPool = record.Step.Name == RepairStepName.RestartPool || record.Step.Name == RepairStepName.RestartIis;
@@ -616,7 +617,7 @@ namespace WsusRemediation.Engine.Repair
                     return true;
                 }
 
-                var problem = PoolProblem();
+                var problem = PoolProblem(alreadyWatched);
                 if (problem is null)
                 {
                     return true;
@@ -635,18 +636,23 @@ namespace WsusRemediation.Engine.Repair
                 return false;
             }
 
-            private string? PoolProblem()
+            private string? PoolProblem(bool alreadyWatched)
             {
-                var state = AppPoolState.Unknown;
-                Wait.Until(
-                    () => (state = Env.Pools.GetPool(_computer, Options.PoolName)?.State ?? AppPoolState.Unknown) != AppPoolState.Starting,
-                    Options.PoolTimeout,
-                    Options.PollInterval,
-                    Env.Clock,
-                    _token,
-                    $"Checking {Options.PoolName}",
-                    () => $"{Options.PoolName} is {state}",
-                    _hooks.Progress);
+                var state = Env.Pools.GetPool(_computer, Options.PoolName)?.State ?? AppPoolState.Unknown;
+                if (!alreadyWatched)
+                {
+                    // Watched for the settle time, so a pool that rapid-fail protection disables again right
+                    // after an IIS reset is seen now, not after the synchronization it would cancel.
+                    try
+                    {
+                        state = _restarter.ConfirmStarted(_computer, Options.PoolName, startAsked: null, _hooks.Progress, _token);
+                    }
+                    catch (WsusRemediationException ex) when (ex.ErrorId == "PoolStoppedAfterStart" || ex.ErrorId == "PoolStartTimeout")
+                    {
+                        state = Env.Pools.GetPool(_computer, Options.PoolName)?.State ?? AppPoolState.Unknown;
+                    }
+                }
+
                 if (state != AppPoolState.Started)
                 {
                     return state == AppPoolState.Stopped

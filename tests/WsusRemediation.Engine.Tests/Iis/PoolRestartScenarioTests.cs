@@ -37,7 +37,107 @@ public class PoolRestartScenarioTests
         Assert.False(result.WasStopped);
         Assert.Equal("WsusPool", result.PoolName);
         Assert.Equal(Environment.MachineName, result.ComputerName);
-        Assert.InRange(result.Duration.TotalSeconds, 4, 5); // 3 s to stop, 1 s to start, polled every 0.5 s
+        Assert.InRange(result.Duration.TotalSeconds, 14, 15); // 3 s to stop, 1 s to start, 10 s watched, polled every 0.5 s
+    }
+
+    [Fact]
+    public void A_pool_that_rapid_fail_protection_disables_right_after_the_start_fails_fast_not_after_the_timeout()
+    {
+        _server.Pool("WsusPool").CrashLoopAfterStart = true; // five worker crashes, one a second, then 5002
+
+        var error = Assert.Throws<WsusRemediationException>(() => Restart());
+
+        Assert.Equal("PoolStoppedAfterStart", error.ErrorId);
+        Assert.Equal(EngineErrorKind.ResourceUnavailable, error.Kind);
+        Assert.Contains("fell back to Stopped 6 s after it was started", error.Message, StringComparison.Ordinal);
+        Assert.Contains("rapid-fail protection, event 5002", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Get-WsusSyncDiagnosis", error.RecommendedAction, StringComparison.Ordinal);
+        Assert.Contains("5009", error.RecommendedAction, StringComparison.Ordinal);
+        Assert.Contains("5002 WsusPool", _server.WasEvents);
+        // 3 s to stop, 1 s to start, 5 s of crashes (the fifth seen by the poll at that second): well inside the 30 s timeout.
+        Assert.Equal(TimeSpan.FromSeconds(9), _clock.TotalDelayed);
+        Assert.Equal(new[] { "stop pool WsusPool", "start pool WsusPool" }, _server.ControlLog);
+    }
+
+    [Fact]
+    public void A_pool_whose_identity_WAS_refuses_goes_Starting_then_Stopped_and_fails_at_once()
+    {
+        _server.Pool("WsusPool").IdentityRefused = true;
+
+        var error = Assert.Throws<WsusRemediationException>(() => Restart());
+
+        Assert.Equal("PoolStoppedAfterStart", error.ErrorId);
+        Assert.Contains("5057", error.Message, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(4), _clock.TotalDelayed); // Stopped seen at the first poll after the 1 s start
+    }
+
+    [Fact]
+    public void A_start_that_IIS_accepts_but_never_acts_on_fails_after_the_settle_time_not_the_timeout()
+    {
+        var ignoringStarts = new StartIgnoringPools(_server);
+        var restarter = new AppPoolRestarter(ignoringStarts, _clock) { StopTimeout = TimeSpan.FromSeconds(30), StartTimeout = TimeSpan.FromSeconds(30) };
+
+        var error = Assert.Throws<WsusRemediationException>(() => restarter.Restart(null, "WsusPool", null, null, null, CancellationToken.None));
+
+        Assert.Equal("PoolStoppedAfterStart", error.ErrorId);
+        Assert.Contains("is still Stopped 10 s after IIS accepted the start", error.Message, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(13), _clock.TotalDelayed);
+    }
+
+    [Fact]
+    public void A_pool_found_Starting_that_falls_to_Stopped_is_started_without_waiting_out_the_timeout()
+    {
+        var pool = _server.Pool("WsusPool");
+        _server.StopPool(null, "WsusPool");
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        pool.IdentityRefused = true;
+        _server.StartPool(null, "WsusPool");
+        _server.ControlLog.Clear();
+        Assert.Equal(AppPoolState.Starting, pool.State);
+        var before = _clock.TotalDelayed;
+
+        var error = Assert.Throws<WsusRemediationException>(() => Restart());
+
+        Assert.Equal("PoolStoppedAfterStart", error.ErrorId);
+        Assert.Equal(new[] { "start pool WsusPool" }, _server.ControlLog);
+        Assert.Equal(TimeSpan.FromSeconds(2), _clock.TotalDelayed - before); // 1 s to fall back, 1 s for the second try
+    }
+
+    [Fact]
+    public void A_short_timeout_shortens_the_watch_to_a_third_of_it_so_a_healthy_pool_still_starts()
+    {
+        var restarter = new AppPoolRestarter(_server, _clock) { StopTimeout = TimeSpan.FromSeconds(6), StartTimeout = TimeSpan.FromSeconds(6) };
+
+        var result = restarter.Restart(null, "WsusPool", null, null, null, CancellationToken.None);
+
+        Assert.Equal(PoolAction.Restarted, result.Action);
+        Assert.Equal(TimeSpan.FromSeconds(6), _clock.TotalDelayed); // 3 s stop, 1 s start, 2 s watched
+    }
+
+    [Fact]
+    public void The_watch_after_the_start_is_in_the_progress_and_the_verbose_story()
+    {
+        var reports = new List<WaitProgress>();
+        var verbose = new List<string>();
+
+        _restarter.Restart(null, "WsusPool", null, verbose.Add, reports.Add, CancellationToken.None);
+
+        Assert.Contains(reports, r => r.Status == "WsusPool is Started; watching that it stays Started (10 s)");
+        Assert.Contains(verbose, v => v.StartsWith("WsusPool is Started and stayed Started for 10 s", StringComparison.Ordinal));
+    }
+
+    /// <summary>IIS that takes the start request and does nothing with it.</summary>
+    private sealed class StartIgnoringPools : IAppPoolControl
+    {
+        private readonly SimulatedSiteServer _server;
+
+        public StartIgnoringPools(SimulatedSiteServer server) => _server = server;
+
+        public AppPoolInfo? GetPool(string? computerName, string poolName) => _server.GetPool(computerName, poolName);
+
+        public void StartPool(string? computerName, string poolName) => _server.ControlLog.Add($"start pool {poolName} (ignored)");
+
+        public void StopPool(string? computerName, string poolName) => _server.StopPool(computerName, poolName);
     }
 
     [Fact]

@@ -122,7 +122,10 @@ public class RepairScenarioTests
         Assert.True(result.RolledBack);
         Assert.Equal(RepairStepOutcome.RolledBack, OutcomeOf(result, RepairStepName.TunePool));
         var detected = Assert.Single(result.Steps, s => s.ErrorId == "PoolDidNotComeBack");
-        Assert.Contains("Stopped again", detected.Error, StringComparison.Ordinal);
+        Assert.Equal(RepairStepName.RestartPool, detected.Name); // seen while the restart watched the pool, not later
+        Assert.Contains("fell back to Stopped after the start", detected.Error, StringComparison.Ordinal);
+        // Stop, start, five crashes, then the rollback's restart with its 10 s watch; the pool timeout is 90 s.
+        Assert.Equal(TimeSpan.FromSeconds(17), detected.Duration);
         Assert.Contains("rolled back", detected.Error, StringComparison.Ordinal);
         Assert.Equal(RepairStepOutcome.Skipped, OutcomeOf(result, RepairStepName.StartSync));
         Assert.Equal(0, h.Site.Sync.SyncNowCalls);
@@ -148,7 +151,9 @@ public class RepairScenarioTests
         var restart = result.Steps.Single(s => s.Name == RepairStepName.RestartPool);
         Assert.Equal(RepairStepOutcome.Failed, restart.Outcome);
         Assert.Equal("PoolDidNotComeBack", restart.ErrorId);
-        Assert.Contains("did not start", restart.Error, StringComparison.Ordinal);
+        Assert.Contains("fell back to Stopped after the start", restart.Error, StringComparison.Ordinal);
+        // Found at the first poll after it fell back, not after the 90 s pool timeout; the rollback's restart watches 10 s.
+        Assert.Equal(TimeSpan.FromSeconds(13), restart.Duration);
         Assert.True(h.ConfigUnchanged);
         Assert.Equal(AppPoolState.Started, h.Site.Pool("WsusPool").State);
         Assert.Equal(0, h.Site.Sync.SyncNowCalls);

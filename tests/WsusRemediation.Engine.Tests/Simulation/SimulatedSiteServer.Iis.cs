@@ -23,6 +23,19 @@ public sealed class SimulatedAppPool
     /// <summary>Stays Stopping for ever (a worker process that will not shut down).</summary>
     public bool HangsOnStop { get; set; }
 
+    /// <summary>
+    /// Every worker process dies at once (a module that cannot load, a bad setting): once Started, the
+    /// clients' requests start and crash one worker every <see cref="CrashLoopEvery"/>, until rapid-fail
+    /// protection disables the pool (WAS 5009 each time, then 5002).
+    /// </summary>
+    public bool CrashLoopAfterStart { get; set; }
+
+    /// <summary>How often a crashing pool's workers die while clients keep asking.</summary>
+    public TimeSpan CrashLoopEvery { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>WAS refuses the pool's identity: a start goes Starting, then Stopped (WAS 5057), never Started.</summary>
+    public bool IdentityRefused { get; set; }
+
     /// <summary>True once rapid-fail protection has taken the pool down.</summary>
     public bool DisabledByRapidFail { get; internal set; }
 
@@ -85,9 +98,22 @@ public sealed partial class SimulatedSiteServer : IAppPoolControl
         var generation = pool.Generation;
         Clock.Schedule(pool.StartLatency, () =>
         {
-            if (pool.Generation == generation)
+            if (pool.Generation != generation)
             {
-                SetPool(pool, AppPoolState.Started);
+                return;
+            }
+
+            if (pool.IdentityRefused)
+            {
+                WasEvents.Add($"5057 {pool.Name}");
+                SetPool(pool, AppPoolState.Stopped);
+                return;
+            }
+
+            SetPool(pool, AppPoolState.Started);
+            if (pool.CrashLoopAfterStart)
+            {
+                ScheduleCrashes(pool.Name, pool.RapidFailProtectionMaxCrashes, pool.CrashLoopEvery);
             }
         });
     }
