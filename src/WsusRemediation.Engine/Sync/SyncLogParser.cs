@@ -36,6 +36,13 @@ namespace WsusRemediation.Engine.Sync
 
         private static readonly Regex ErrorName = new Regex(@"^(?<name>[A-Za-z]+Error)\b", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
+        private static readonly Regex InsertionString = new Regex(
+            @"\bISTR\d=""(?<text>[^""]*)""",
+            RegexOptions.Compiled | RegexOptions.CultureInvariant);
+
+        /// <summary>What a failure read from status message 6703 alone says, in front of its insertion strings.</summary>
+        public const string StatusMessageFailurePrefix = "WSUS Synchronization failed (status message 6703): ";
+
         /// <summary>The phase MECM's status messages 6704–6706 and wsyncmgr.log's lines name.</summary>
         public const string PhaseWsusServer = "Synchronizing WSUS server";
 
@@ -116,6 +123,13 @@ namespace WsusRemediation.Engine.Sync
                 return null;
             }
 
+            // A run ended by status message 6703 reports its insertion strings (the error text and
+            // its source), not the STATMSG line with its process ids and empty ISTR fields.
+            if (e.Value.Kind == SyncLogEventKind.Failed && message.StartsWith("STATMSG:", StringComparison.Ordinal))
+            {
+                message = StatusMessageFailureText(message);
+            }
+
             return new SyncLogEvent
             {
                 Time = DateTime.SpecifyKind(time, DateTimeKind.Utc),
@@ -131,6 +145,16 @@ namespace WsusRemediation.Engine.Sync
                 ComputerName = e.Value.Computer,
                 Location = where,
             };
+        }
+
+        /// <summary>The text of a 6703 status message: its non-empty insertion strings, in order.</summary>
+        internal static string StatusMessageFailureText(string statusMessage)
+        {
+            var texts = InsertionString.Matches(statusMessage).Cast<Match>()
+                .Select(m => m.Groups["text"].Value.Trim())
+                .Where(t => t.Length > 0)
+                .ToList();
+            return texts.Count == 0 ? StatusMessageFailurePrefix.TrimEnd(' ', ':') : StatusMessageFailurePrefix + string.Join("; ", texts);
         }
 
         private static (SyncLogEventKind Kind, string? Phase, long? Done, long? Total, int? Percent, string? Error, bool? Manual, string? Computer)? ClassifyWsyncmgr(string message)

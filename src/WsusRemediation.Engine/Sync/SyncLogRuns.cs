@@ -101,8 +101,19 @@ namespace WsusRemediation.Engine.Sync
                             var previous = runs.LastOrDefault();
                             if (previous is not null && previous.IsFinished && previous.EndTime is { } end && e.Time - end <= TrailingLineWindow)
                             {
-                                previous.ErrorText ??= result == SyncResult.Succeeded ? null : e.Message;
-                                previous.Error ??= e.Error;
+                                if (result != SyncResult.Succeeded && previous.Result != SyncResult.Succeeded && TellsMore(e.Message, previous.ErrorText))
+                                {
+                                    // wsyncmgr may write status message 6703 before its "Sync failed: <reason>" line:
+                                    // the reason line says more than the status message's insertion strings.
+                                    previous.ErrorText = e.Message;
+                                    previous.Error = e.Error ?? previous.Error;
+                                }
+                                else
+                                {
+                                    previous.ErrorText ??= result == SyncResult.Succeeded ? null : e.Message;
+                                    previous.Error ??= e.Error;
+                                }
+
                                 continue;
                             }
 
@@ -127,6 +138,12 @@ namespace WsusRemediation.Engine.Sync
 
             return runs;
         }
+
+        /// <summary>True when a trailing failure line is the reason itself and the run so far has only a status message's text.</summary>
+        private static bool TellsMore(string message, string? current) =>
+            current is not null
+            && current.StartsWith(SyncLogParser.StatusMessageFailurePrefix.TrimEnd(' ', ':'), StringComparison.Ordinal)
+            && message.StartsWith("Sync failed:", StringComparison.OrdinalIgnoreCase);
 
         private void Close(DateTime time, SyncResult result, string? error, string? errorText, bool abandoned)
         {

@@ -294,4 +294,23 @@ public class SyncReasoningTests
         Assert.Equal(SyncHealth.Healthy, status.Health);
         Assert.StartsWith("A synchronization is running (Synchronizing WSUS server (updates)).", status.HealthReason);
     }
+
+    [Fact]
+    public void A_failure_whose_status_message_comes_first_reports_the_reason_line_not_the_STATMSG()
+    {
+        var status = FromLogs("wsyncmgr.statmsg-first.log");
+
+        Assert.Equal(SyncResult.Failed, status.LastResult);
+        Assert.Equal(2, status.CancelledOrFailedStreak);
+        var withReasonLine = status.History[1];
+        Assert.Equal(new DateTime(2026, 11, 9, 18, 0, 2, 870, DateTimeKind.Utc), withReasonLine.EndTime);
+        Assert.Equal("Sync failed: The request failed with HTTP status 503: Service Unavailable. Source: Microsoft.UpdateServices.Administration.AdminProxy.CreateUpdateServer", withReasonLine.ErrorText);
+
+        // Only the status message: its insertion strings, not the STATMSG line with its ids and empty fields.
+        Assert.Equal(
+            "WSUS Synchronization failed (status message 6703): The request failed with HTTP status 503: Service Unavailable.; Microsoft.UpdateServices.Administration.AdminProxy.CreateUpdateServer",
+            status.ErrorText);
+        Assert.DoesNotContain("STATMSG", status.HealthReason);
+        Assert.DoesNotContain("ISTR", status.HealthReason);
+    }
 }
