@@ -146,6 +146,11 @@ namespace WsusRemediation.Engine.Logs
             new EvidenceSignature(EvidenceKind.ContentSyncStarted, SignatureMatch.WsusEventId, "361", "SA troubleshoot-software-update-management (Content synchronization started.)"),
             new EvidenceSignature(EvidenceKind.SyncRequested, SignatureMatch.MessageStartsWith, "Synchronization manually started", Track + " (AdminDataAccess.StartSubscriptionManually)"),
             new EvidenceSignature(EvidenceKind.ContentDownloadFailed, SignatureMatch.WsusEventId, "364", "TechNet Issues with Synchronization (downstream downloads failing); event text not found", inferred: true),
+            // What a real WSUS writes when BITS gives up on a file: ContentSyncAgent.JobError "Download error: <url> failed in
+            // download: (<HRESULT in decimal>) <BITS text>", then the state machine's FileDownloadFailed (real SoftwareDistribution.log
+            // of 2025 in a public slide deck, code-index 63429736720; see the fixtures README).
+            new EvidenceSignature(EvidenceKind.ContentDownloadFailed, SignatureMatch.MessageContains, "failed in download:", "real SoftwareDistribution.log (ContentSyncAgent.JobError), code-index 63429736720"),
+            new EvidenceSignature(EvidenceKind.ContentDownloadFailed, SignatureMatch.MessageContains, "firing Event: FileDownloadFailed", "real SoftwareDistribution.log (ContentSyncAgent.ContentSyncSPFireStateMachineEvent), code-index 63429736720"),
             new EvidenceSignature(EvidenceKind.ContentDownloadFailed, SignatureMatch.MessageContains, "Content file download failed", "TechNet Issues with Synchronization (downstream downloads failing); text not found verbatim", inferred: true),
         };
 
