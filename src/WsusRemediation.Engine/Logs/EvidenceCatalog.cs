@@ -108,6 +108,8 @@ namespace WsusRemediation.Engine.Logs
             new EvidenceSignature(EvidenceKind.SyncProgress, SignatureMatch.MessageStartsWith, "Done synchronizing", Track),
             new EvidenceSignature(EvidenceKind.WcmConfigured, SignatureMatch.MessageStartsWith, "Configuration successful", WcmDoc),
             new EvidenceSignature(EvidenceKind.WcmConfigured, SignatureMatch.MessageContains, "(WSUS_CONFIG_SUCCESS)", WcmDoc),
+            // WCM's state table gives WSUS_CONFIG_FAILED = 3; the line has the documented "Setting new configuration state to N (NAME)" shape.
+            new EvidenceSignature(EvidenceKind.WcmConfigFailure, SignatureMatch.MessageContains, "(WSUS_CONFIG_FAILED)", WcmDoc + " (state table: WSUS_CONFIG_FAILED = 3)", inferred: true),
         };
 
         // Failure reasons: a record's Kind when it stands alone (a WCM line), its Cause inside a "Sync failed" line.

@@ -282,6 +282,14 @@ namespace WsusRemediation.Engine.Logs
             }
 
             var messageEnd = Chars.TrimEnd(b, start, marker);
+
+            // Many components end every message with the "~~" line break before the marker; a message
+            // does not end in an empty line, so trailing breaks are dropped (an all-"~~" message is empty).
+            while (messageEnd - start >= 2 && b[messageEnd - 1] == '~' && b[messageEnd - 2] == '~')
+            {
+                messageEnd = Chars.TrimEnd(b, start, messageEnd - 2);
+            }
+
             var messageStart = Chars.SkipBlanks(b, start, messageEnd);
             var message = new string(b, messageStart, messageEnd - messageStart);
             if (message.IndexOf("~~", StringComparison.Ordinal) >= 0)
@@ -322,6 +330,15 @@ namespace WsusRemediation.Engine.Logs
 
             var negative = b[i] == '-';
             i++;
+
+            // "+-300": the widely copied script logger that writes "+" followed by Win32_TimeZone.Bias.
+            // That WMI bias counts the other way (positive east of Greenwich: UTC = local - bias), so
+            // "+-300" is US Eastern and means what MECM writes as "+300". Nothing else writes two signs.
+            if (!negative && i < end && b[i] == '-')
+            {
+                i++;
+            }
+
             if (!Chars.ReadDigits(b, ref i, end, 1, 4, out bias))
             {
                 return false;

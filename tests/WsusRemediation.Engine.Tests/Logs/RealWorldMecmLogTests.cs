@@ -153,7 +153,30 @@ public class RealWorldMecmLogTests
         Assert.Equal("5432", entries[4].Thread);
         Assert.Equal("Konfiguration für Server „CS1SITE“ übernommen", entries[5].Message);
         Assert.Equal(new DateTimeOffset(2026, 11, 10, 7, 7, 41, 500, TimeSpan.Zero), entries[5].TimeUtc);
-        Assert.Equal("\n", entries[6].Message);
+        // A "~~"-only message is a line break and nothing else: empty.
+        Assert.Equal(string.Empty, entries[6].Message);
         Assert.Equal(EvidenceKind.WcmConfigured, entries[7].Kind);
+    }
+
+    [Fact]
+    public void Trailing_line_breaks_are_not_part_of_a_simple_message_and_a_doubly_signed_script_bias_is_read()
+    {
+        var summary = new LogReadSummary();
+        var entries = EvidenceReader.ReadFile(LogFixtures.Path("realworld", "script-and-tilde.log"), summary).ToList();
+
+        Assert.Equal(0, summary.SkippedCount);
+        Assert.Equal(5, entries.Count);
+        Assert.Equal("Wakeup for scheduled regular sync", entries[0].Message);
+        Assert.Equal(EvidenceKind.SyncRequested, entries[0].Kind);
+        Assert.Equal("Starting Sync", entries[1].Message);
+        Assert.Equal("Sync failed: WSUS server not configured. Please refer to WCM.log for configuration error details. Source: CWSyncMgr::DoSync", entries[2].Message);
+        Assert.Equal(EvidenceKind.WsusNotConfigured, entries[2].Cause);
+        Assert.Equal(EvidenceKind.WcmConfigFailure, entries[3].Kind);
+
+        // "+-300" is "+" joined to Win32_TimeZone.Bias (-300 in US Eastern): UTC = 09:15 local + 5 h.
+        var script = entries[4];
+        Assert.Equal(LogFormat.CMTrace, script.Format);
+        Assert.Equal(new DateTimeOffset(2026, 11, 10, 14, 15, 2, 417, TimeSpan.Zero), script.TimeUtc);
+        Assert.Equal("300", script.GetField("Bias"));
     }
 }
