@@ -298,7 +298,8 @@ public class SyncReasoningTests
     [Fact]
     public void A_failure_whose_status_message_comes_first_reports_the_reason_line_not_the_STATMSG()
     {
-        var status = FromLogs("wsyncmgr.statmsg-first.log");
+        var evidence = new SyncLogFiles(new[] { TempFolder.Fixture("Logs/realworld/wsyncmgr-statmsg-first.log") });
+        var status = new SyncStatusService(new VirtualClock(new DateTimeOffset(Now)), evidence: evidence).Read(SyncSource.Log, null, CancellationToken.None);
 
         Assert.Equal(SyncResult.Failed, status.LastResult);
         Assert.Equal(2, status.CancelledOrFailedStreak);
