@@ -294,6 +294,34 @@ namespace WsusRemediation.Engine.Logs
         }
 
         /// <summary>
+        /// <see cref="Read"/> with the parsing on a worker thread, a bounded number of entries (about a thousand) ahead of
+        /// the caller, so that reading overlaps with what the caller does with each entry (PowerShell's pipeline). Entries
+        /// and problems arrive on the caller's thread, in the same order as from <see cref="Read"/>; the summary is
+        /// complete once the enumeration ends. A followed read (<see cref="LogReadOptions.Follow"/>) runs on the caller's
+        /// thread, as its waits must, and so does every read on a single-processor machine, where nothing would overlap.
+        /// </summary>
+        public IEnumerable<LogEntry> ReadInBackground(
+            LogReadSummary summary,
+            Action<WsusRemediationException>? onProblem = null,
+            IEventLogSource? liveEvents = null,
+            IClock? clock = null,
+            CancellationToken cancellationToken = default)
+        {
+            if (summary is null)
+            {
+                throw new ArgumentNullException(nameof(summary));
+            }
+
+            if (Options.Follow || Environment.ProcessorCount < 2)
+            {
+                return Read(summary, onProblem, liveEvents, clock, cancellationToken);
+            }
+
+            var report = onProblem ?? (ex => throw ex);
+            return ReadAhead.Run((problems, stop) => Read(summary, problems, liveEvents, clock, stop), report, cancellationToken);
+        }
+
+        /// <summary>
         /// Leaves a file out when it was last written before the bound and its last timed entry is older than the bound
         /// minus the allowance: the write time alone is not trusted (a zip extracted in another time zone shifts it).
         /// </summary>

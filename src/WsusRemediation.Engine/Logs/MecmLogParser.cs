@@ -1,6 +1,5 @@
 using System;
 using System.Globalization;
-using System.Text;
 
 namespace WsusRemediation.Engine.Logs
 {
@@ -16,39 +15,49 @@ namespace WsusRemediation.Engine.Logs
         private const string CmEnd = "]LOG]!><";
         private const string SimpleMarker = "$$<";
         private static readonly string[] CmFieldKeys = { "Context", "Type", "SourceFile", "Bias" };
+
+        // The field names for each combination of context, type and file being present (bit 1, 2, 4), shared by every
+        // record with that combination: a record then allocates only its values.
+        private static readonly string[][] CmFieldKeysByPresence = BuildKeysByPresence();
         private static readonly string[] BiasKey = { "Bias" };
         private static readonly string?[] BiasTexts = new string?[(2 * 1440) + 1];
 
-        private StringBuilder? _pending;
+        // A CMTrace record that spans lines (a stack trace, a SOAP fault) is gathered here; the buffer is kept for the
+        // next one, because about one record in twelve of a failing sync spans lines and a copy per record was a
+        // quarter of everything the reader allocated.
+        private char[] _pending = new char[1024];
+        private int _pendingLength = -1;
         private long _pendingLine;
         private int _pendingLines;
+
+        private bool HasPending => _pendingLength >= 0;
 
         public void ParseLine(char[] buffer, int start, int length, long lineNumber, ParseContext context)
         {
             var end = start + length;
             var i = Chars.SkipBlanks(buffer, start, end);
 
-            if (_pending is not null)
+            if (HasPending)
             {
                 if (Chars.StartsWith(buffer, i, end, CmStart))
                 {
                     context.Skip(_pendingLine, "CMTrace record truncated (no ]LOG]!> before the next record)");
-                    _pending = null;
+                    _pendingLength = -1;
                 }
                 else
                 {
-                    _pending.Append('\n').Append(buffer, start, length);
+                    AppendPending('\n', buffer, start, length);
                     _pendingLines++;
                     if (Chars.LastIndexOf(buffer, start, end, CmEnd) >= 0)
                     {
-                        var text = _pending.ToString().ToCharArray();
-                        _pending = null;
-                        ParseCmTrace(text, 0, text.Length, Chars.LastIndexOf(text, 0, text.Length, CmEnd), _pendingLine, context);
+                        var pendingLength = _pendingLength;
+                        _pendingLength = -1;
+                        ParseCmTrace(_pending, 0, pendingLength, Chars.LastIndexOf(_pending, 0, pendingLength, CmEnd), _pendingLine, context);
                     }
-                    else if (_pending.Length > Chars.MaxRecordChars)
+                    else if (_pendingLength > Chars.MaxRecordChars)
                     {
                         context.Skip(_pendingLine, "CMTrace record too long or not terminated");
-                        _pending = null;
+                        _pendingLength = -1;
                     }
 
                     return;
@@ -70,7 +79,8 @@ namespace WsusRemediation.Engine.Logs
                 }
                 else
                 {
-                    _pending = new StringBuilder(length + 256).Append(buffer, i, end - i);
+                    _pendingLength = 0;
+                    AppendPending(null, buffer, i, end - i);
                     _pendingLine = lineNumber;
                     _pendingLines = 1;
                 }
@@ -83,10 +93,10 @@ namespace WsusRemediation.Engine.Logs
 
         public void LineTooLong(long lineNumber, ParseContext context)
         {
-            if (_pending is not null)
+            if (HasPending)
             {
                 context.Skip(_pendingLine, "CMTrace record too long");
-                _pending = null;
+                _pendingLength = -1;
                 return;
             }
 
@@ -95,11 +105,28 @@ namespace WsusRemediation.Engine.Logs
 
         public void Flush(ParseContext context)
         {
-            if (_pending is not null)
+            if (HasPending)
             {
                 context.Skip(_pendingLine, "CMTrace record truncated at end of file");
-                _pending = null;
+                _pendingLength = -1;
             }
+        }
+
+        private void AppendPending(char? separator, char[] buffer, int start, int length)
+        {
+            var needed = _pendingLength + length + 1;
+            if (needed > _pending.Length)
+            {
+                Array.Resize(ref _pending, Math.Max(needed, _pending.Length * 2));
+            }
+
+            if (separator is char c)
+            {
+                _pending[_pendingLength++] = c;
+            }
+
+            Array.Copy(buffer, start, _pending, _pendingLength, length);
+            _pendingLength += length;
         }
 
         private static void ParseCmTrace(char[] b, int start, int end, int close, long lineNumber, ParseContext context)
@@ -193,28 +220,25 @@ namespace WsusRemediation.Engine.Logs
             }
 
             var pool = context.Pool;
-            var values = new string[4];
-            var keys = new string[4];
+            var present = (ctxS >= 0 && ctxE > ctxS ? 1 : 0) | (typeS >= 0 && typeE > typeS ? 2 : 0) | (fileS >= 0 && fileE > fileS ? 4 : 0);
+            var keys = CmFieldKeysByPresence[present];
+            var values = new string[keys.Length];
             var count = 0;
-            if (ctxS >= 0 && ctxE > ctxS)
+            if ((present & 1) != 0)
             {
-                keys[count] = CmFieldKeys[0];
                 values[count++] = pool.Get(b, ctxS, ctxE - ctxS);
             }
 
-            if (typeS >= 0 && typeE > typeS)
+            if ((present & 2) != 0)
             {
-                keys[count] = CmFieldKeys[1];
                 values[count++] = pool.Get(b, typeS, typeE - typeS);
             }
 
-            if (fileS >= 0 && fileE > fileS)
+            if ((present & 4) != 0)
             {
-                keys[count] = CmFieldKeys[2];
                 values[count++] = pool.Get(b, fileS, fileE - fileS);
             }
 
-            keys[count] = CmFieldKeys[3];
             values[count++] = BiasText(bias);
 
             context.Emit(new LogEntry(
@@ -307,6 +331,27 @@ namespace WsusRemediation.Engine.Logs
                 lineNumber,
                 LogFormat.SmsSimple,
                 new LogFields(BiasKey, new[] { BiasText(bias) }, 1)));
+        }
+
+        private static string[][] BuildKeysByPresence()
+        {
+            var byPresence = new string[8][];
+            for (var present = 0; present < 8; present++)
+            {
+                var keys = new System.Collections.Generic.List<string>(4);
+                for (var field = 0; field < 3; field++)
+                {
+                    if ((present & (1 << field)) != 0)
+                    {
+                        keys.Add(CmFieldKeys[field]);
+                    }
+                }
+
+                keys.Add(CmFieldKeys[3]);
+                byPresence[present] = keys.ToArray();
+            }
+
+            return byPresence;
         }
 
         private static string BiasText(int bias)

@@ -13,6 +13,9 @@ namespace WsusRemediation.Engine.Logs
         private const int MaxContinuationLines = 5000;
         private static readonly string[] Keys = { "Level", "Method", "EventId", "Type", "Category" };
 
+        // The field names for each combination of fields present (bit n for Keys[n]), shared by every record with it.
+        private static readonly string[][] KeysByPresence = BuildKeysByPresence();
+
         private bool _hasPending;
         private DateTimeOffset _time;
         private LogSeverity _severity;
@@ -25,7 +28,10 @@ namespace WsusRemediation.Engine.Logs
         private string? _type;
         private string? _category;
         private long _line;
-        private StringBuilder? _continuation;
+        // The message of a record with continuation lines (a stack trace) is built here, starting with the header's
+        // text; the builder is kept for the next such record instead of a new one and an extra copy per record.
+        private readonly StringBuilder _continued = new StringBuilder(1024);
+        private int _continuationChars;
         private int _continuationLines;
         private bool _inOrphanBlock;
 
@@ -52,9 +58,16 @@ namespace WsusRemediation.Engine.Logs
 
             if (_hasPending && !Chars.LooksBinary(buffer, start, end))
             {
-                if (_continuationLines < MaxContinuationLines && (_continuation?.Length ?? 0) < Chars.MaxRecordChars)
+                if (_continuationLines < MaxContinuationLines && _continuationChars < Chars.MaxRecordChars)
                 {
-                    (_continuation ??= new StringBuilder()).Append('\n').Append(buffer, start, Chars.TrimEnd(buffer, start, end) - start);
+                    if (_continuationLines == 0)
+                    {
+                        _continued.Clear().Append(_message);
+                    }
+
+                    var continuation = Chars.TrimEnd(buffer, start, end) - start;
+                    _continued.Append('\n').Append(buffer, start, continuation);
+                    _continuationChars += continuation + 1;
                     _continuationLines++;
                 }
 
@@ -88,18 +101,19 @@ namespace WsusRemediation.Engine.Logs
             }
 
             _hasPending = false;
-            var message = _continuation is null ? _message : _message + _continuation.ToString();
-            _continuation = null;
+            var message = _continuationLines == 0 ? _message : _continued.ToString();
+            _continuationChars = 0;
             _continuationLines = 0;
 
-            var keys = new string[5];
-            var values = new string[5];
+            var present = Present(_level, 0) | Present(_method, 1) | Present(_eventId, 2) | Present(_type, 3) | Present(_category, 4);
+            var keys = KeysByPresence[present];
+            var values = new string[keys.Length];
             var count = 0;
-            Add(keys, values, ref count, Keys[0], _level);
-            Add(keys, values, ref count, Keys[1], _method);
-            Add(keys, values, ref count, Keys[2], _eventId);
-            Add(keys, values, ref count, Keys[3], _type);
-            Add(keys, values, ref count, Keys[4], _category);
+            Add(values, ref count, _level);
+            Add(values, ref count, _method);
+            Add(values, ref count, _eventId);
+            Add(values, ref count, _type);
+            Add(values, ref count, _category);
 
             context.Emit(new LogEntry(_time, _severity, _process, _thread, message, context.File, _line, LogFormat.SoftwareDistribution, new LogFields(keys, values, count)));
         }
@@ -111,13 +125,34 @@ namespace WsusRemediation.Engine.Logs
 
         private static bool IsDigit(char c) => c >= '0' && c <= '9';
 
-        private static void Add(string[] keys, string[] values, ref int count, string key, string? value)
+        private static int Present(string? value, int field) => string.IsNullOrEmpty(value) ? 0 : 1 << field;
+
+        private static void Add(string[] values, ref int count, string? value)
         {
             if (!string.IsNullOrEmpty(value))
             {
-                keys[count] = key;
                 values[count++] = value!;
             }
+        }
+
+        private static string[][] BuildKeysByPresence()
+        {
+            var byPresence = new string[1 << Keys.Length][];
+            for (var present = 0; present < byPresence.Length; present++)
+            {
+                var keys = new System.Collections.Generic.List<string>(Keys.Length);
+                for (var field = 0; field < Keys.Length; field++)
+                {
+                    if ((present & (1 << field)) != 0)
+                    {
+                        keys.Add(Keys[field]);
+                    }
+                }
+
+                byPresence[present] = keys.ToArray();
+            }
+
+            return byPresence;
         }
 
         private bool ParseHeader(char[] b, int start, int end, long lineNumber, ParseContext context)

@@ -201,7 +201,7 @@ namespace WsusRemediation.Commands
             var summary = new LogReadSummary();
             try
             {
-                foreach (var entry in plan.Read(summary, WriteProblem, readEvents ? new WindowsEventLog() : null, SystemClock.Instance, CancellationToken))
+                foreach (var entry in plan.ReadInBackground(summary, WriteProblem, readEvents ? new WindowsEventLog() : null, SystemClock.Instance, CancellationToken))
                 {
                     WriteObject(entry);
                 }
