@@ -46,10 +46,41 @@ internal static class PwshBenchmark
         $result | ConvertTo-Json -Compress
         """;
 
+    /// <summary>
+    /// A second kind of session, for where the first call's excess comes from: PowerShell's own first and second pipeline
+    /// of the same number of ready-made objects, before the module has run; then the module's first and second call
+    /// once PowerShell's pipeline is warm.
+    /// </summary>
+    private const string WarmScript = """
+        param($Module, $File, $Count)
+        $ErrorActionPreference = 'Stop'
+        $self = [Diagnostics.Process]::GetCurrentProcess()
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $result = [ordered]@{}
+        function Measure-Step([string] $Name, [scriptblock] $Step) {
+            $self.Refresh(); $cpu = $self.TotalProcessorTime.TotalSeconds; $watch.Restart()
+            $null = & $Step
+            $result[$Name] = $watch.Elapsed.TotalSeconds
+            $self.Refresh(); $result[$Name + 'Cpu'] = $self.TotalProcessorTime.TotalSeconds - $cpu
+        }
+        Import-Module $Module
+        # -Tail 1 reads a few kilobytes from the end: it loads the module's code, it does not warm the per-record path.
+        $one = @(Get-WsusSyncLog -LiteralPath $File -Tail 1)[0]
+        $ready = [Linq.Enumerable]::ToArray([Linq.Enumerable]::Repeat([object]$one, [int]$Count))
+        Measure-Step 'floorFirst' { $ready | Measure-Object }
+        Measure-Step 'floorSecond' { $ready | Measure-Object }
+        Measure-Step 'warmFirst' { Get-WsusSyncLog -LiteralPath $File | Measure-Object }
+        Measure-Step 'warmSecond' { Get-WsusSyncLog -LiteralPath $File | Measure-Object }
+        $result | ConvertTo-Json -Compress
+        """;
+
     public static int Run(string pwsh, string module, string? baseline, int repeat, IReadOnlyList<int> sizes, IReadOnlyList<LogFormat> formats, int folderGigabytes, string dir)
     {
         var scriptPath = Path.Combine(dir, "pwsh-benchmark.ps1");
         File.WriteAllText(scriptPath, Script);
+        var warmScriptPath = Path.Combine(dir, "pwsh-warm.ps1");
+        File.WriteAllText(warmScriptPath, WarmScript);
+        var warmRows = new List<string>();
         var builds = baseline is null ? new[] { ("after", module) } : new[] { ("before", baseline), ("after", module) };
         Console.WriteLine($"# Get-WsusSyncLog in {Version(pwsh)}, {Environment.ProcessorCount} cores; median of {repeat} fresh sessions per build, builds interleaved; load before: {Load()}");
         Console.WriteLine();
@@ -66,19 +97,35 @@ internal static class PwshBenchmark
                 var last = LogReadPlan.Create(new[] { path }, new LogReadOptions { Tail = 1 }).Read(new LogReadSummary()).Single().TimeUtc!.Value;
                 var since = last.AddHours(-1).UtcDateTime.ToString("o", CultureInfo.InvariantCulture);
                 var runs = builds.ToDictionary(b => b.Item1, _ => new List<Dictionary<string, double>>());
+                var warmRuns = builds.ToDictionary(b => b.Item1, _ => new List<Dictionary<string, double>>());
                 for (var r = 0; r < repeat; r++)
                 {
                     foreach (var (name, psd1) in builds)
                     {
-                        runs[name].Add(Session(pwsh, scriptPath, psd1, path, since, "100"));
+                        var session = Session(pwsh, scriptPath, psd1, path, since, "100");
+                        runs[name].Add(session);
+                        warmRuns[name].Add(Run(pwsh, warmScriptPath, psd1, path, session["count"].ToString(CultureInfo.InvariantCulture)));
                     }
                 }
 
                 foreach (var (name, _) in builds)
                 {
                     Row(format.ToString(), size, name, runs[name]);
+                    warmRows.Add(WarmRow(format.ToString(), size, name, warmRuns[name]));
                 }
             }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Where the first call's excess comes from (separate fresh sessions): PowerShell's own first and second pipeline of the");
+        Console.WriteLine("same number of ready-made objects into Measure-Object, before the module has read anything; then the module's first");
+        Console.WriteLine("and second call once PowerShell's pipeline is warm.");
+        Console.WriteLine();
+        Console.WriteLine("| Format | MB | Build | Floor first s | Floor second s | PowerShell's own first/second | Module first s (PowerShell warm) | Module second s | Module's own first/second |");
+        Console.WriteLine("|---|---:|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var row in warmRows)
+        {
+            Console.WriteLine(row);
         }
 
         if (folderGigabytes > 0)
@@ -148,6 +195,13 @@ internal static class PwshBenchmark
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"| {format} | {size} | {build} | {Median(runs, "count"):N0} | {Both("import", "F2")} | {Both("first", "F2")} | {Both("second", "F2")} | {Ratio("first", "second")} | {Both("floor", "F2")} | {Ratio("second", "floor")} | {Median(runs, "rss") / (1024 * 1024):F0} | {Both("tail", "F3")} | {Both("since", "F3")} [{Median(runs, "sinceCount"):N0}] |"));
+    }
+
+    private static string WarmRow(string format, int size, string build, List<Dictionary<string, double>> runs)
+    {
+        string Both(string key) => string.Create(CultureInfo.InvariantCulture, $"{Median(runs, key):F2} ({Median(runs, key + "Cpu"):F2})");
+        string Ratio(string a, string b) => string.Create(CultureInfo.InvariantCulture, $"{Median(runs.Select(r => r[a] / r[b]).ToList()):F2} ({Median(runs.Select(r => r[a + "Cpu"] / r[b + "Cpu"]).ToList()):F2})");
+        return $"| {format} | {size} | {build} | {Both("floorFirst")} | {Both("floorSecond")} | {Ratio("floorFirst", "floorSecond")} | {Both("warmFirst")} | {Both("warmSecond")} | {Ratio("warmFirst", "warmSecond")} |";
     }
 
     private static double Median(List<Dictionary<string, double>> runs, string key) => Median(runs.Select(r => r[key]).ToList());
