@@ -71,14 +71,32 @@ namespace WsusRemediation.Engine.Iis
                 };
             }
 
-            var wasStopped = before.State == AppPoolState.Stopped;
-            var action = wasStopped ? "Start application pool (it is Stopped)" : "Restart application pool (stop, then start)";
+            var action = before.State == AppPoolState.Stopped ? "Start application pool (it is Stopped)" : "Restart application pool (stop, then start)";
             if (shouldProcess is not null && !shouldProcess($"{poolName} on {shownComputer}", action))
             {
                 return Result(shownComputer, before, before.State, PoolAction.Declined, TimeSpan.Zero, "Declined; nothing changed.");
             }
 
             var started = _clock.UtcNow;
+            var stopSent = false;
+            try
+            {
+                return RestartFrom(computer, shownComputer, poolName, before, started, () => stopSent = true, verbose, progress, cancellationToken);
+            }
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested && stopSent)
+            {
+                // Ctrl+C between the stop and the end of the start must not leave WSUS without its pool.
+                var (after, note) = StartAgainAfterCancel(computer, poolName);
+                throw new PoolRestartCancelledException(shownComputer, poolName, after, note, ex);
+            }
+        }
+
+        /// <summary>The most the clean-up after Ctrl+C may take: waiting for the stop to end, starting the pool again and waiting until it is Started.</summary>
+        public TimeSpan CancelRecoveryTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+        private WsusPoolState RestartFrom(string? computer, string shownComputer, string poolName, AppPoolInfo before, DateTimeOffset started, Action stopSent, Action<string>? verbose, Action<WaitProgress>? progress, CancellationToken cancellationToken)
+        {
+            var wasStopped = before.State == AppPoolState.Stopped;
             var state = before.State;
             if (state == AppPoolState.Starting)
             {
@@ -89,6 +107,7 @@ namespace WsusRemediation.Engine.Iis
             if (state == AppPoolState.Started)
             {
                 verbose?.Invoke($"Stopping {poolName} on {shownComputer} (at most {StopTimeout.TotalSeconds:0} s).");
+                stopSent();
                 _pools.StopPool(computer, poolName);
             }
 
@@ -109,6 +128,60 @@ namespace WsusRemediation.Engine.Iis
                 ? $"{poolName} was Stopped before the command acted (rapid-fail protection disables a failing pool this way, WAS event 5002) and has been started again. Find the cause before it stops again: Get-WsusPoolTuning, and WAS events 5002/5117 in the System log."
                 : $"{poolName} was restarted.";
             return Result(shownComputer, before, final, wasStopped ? PoolAction.Started : PoolAction.Restarted, duration, message);
+        }
+
+        private (AppPoolState After, string Note) StartAgainAfterCancel(string? computer, string poolName)
+        {
+            // The user's token is cancelled: this clean-up has its own deadline and reports nothing on the way.
+            var deadline = _clock.UtcNow + CancelRecoveryTimeout;
+            string note;
+            try
+            {
+                var state = ReadState(computer, poolName);
+                if (state == AppPoolState.Stopping && deadline > _clock.UtcNow)
+                {
+                    state = WaitWithin(computer, poolName, s => s != AppPoolState.Stopping, deadline);
+                }
+
+                if (state == AppPoolState.Stopped && deadline > _clock.UtcNow)
+                {
+                    _pools.StartPool(computer, poolName);
+                    WaitWithin(computer, poolName, s => s == AppPoolState.Started || s == AppPoolState.Stopped, deadline);
+                }
+
+                state = ReadState(computer, poolName);
+                note = state == AppPoolState.Started
+                    ? "it was started again"
+                    : $"it could not be started again within {CancelRecoveryTimeout.TotalSeconds:0} s";
+            }
+            catch (WsusRemediationException ex)
+            {
+                note = $"starting it again failed ({ex.Message})";
+            }
+
+            return (SafeState(computer, poolName), note);
+        }
+
+        // A clean-up wait: bounded by the deadline, not cancellable (the user's token is cancelled already), silent.
+        private AppPoolState WaitWithin(string? computer, string poolName, Func<AppPoolState, bool> settled, DateTimeOffset deadline)
+        {
+            var last = AppPoolState.Unknown;
+            Wait.Until(() => settled(last = ReadState(computer, poolName)), deadline - _clock.UtcNow, _pollInterval, _clock, CancellationToken.None);
+            return last;
+        }
+
+        private AppPoolState ReadState(string? computer, string poolName) => _pools.GetPool(computer, poolName)?.State ?? AppPoolState.Unknown;
+
+        private AppPoolState SafeState(string? computer, string poolName)
+        {
+            try
+            {
+                return ReadState(computer, poolName);
+            }
+            catch (WsusRemediationException)
+            {
+                return AppPoolState.Unknown;
+            }
         }
 
         /// <summary>

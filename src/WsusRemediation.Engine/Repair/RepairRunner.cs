@@ -189,7 +189,7 @@ namespace WsusRemediation.Engine.Repair
                         // Ctrl+C: a wait throws OperationCanceledException; a child process the port killed says OperationStopped.
                         _stoppedAt = record.Step.Name.ToString();
                         Resolve(record, RepairStepOutcome.Skipped, error: $"Stopped by the user (Ctrl+C) during {record.Step.Name}; the steps after it were not started.", errorId: "RepairStopped");
-                        AfterCancel(record);
+                        AfterCancel(record, ex);
                     }
                     finally
                     {
@@ -692,10 +692,26 @@ namespace WsusRemediation.Engine.Repair
                 Log(CmTraceSeverity.Warning, tuneRecord.Note);
             }
 
-            private void AfterCancel(StepRecord record)
+            private void AfterCancel(StepRecord record, Exception stopped)
             {
-                // A pool left stopped by Ctrl+C between its stop and its start is asked to start (not waited for);
-                // the service runner does the same for the services it stopped.
+                if (stopped is ServiceRunCancelledException services)
+                {
+                    // The service runner has started again what the step stopped; say what and how it was left.
+                    record.After = string.Join(", ", services.Recovery.Select(r => $"{r.Name} {r.StatusAfter?.ToString() ?? "Unknown"}"));
+                    record.Note = services.Summary;
+                    _hooks.Warning?.Invoke(services.Summary);
+                    return;
+                }
+
+                if (stopped is StoppedAfterCleanUpException pool)
+                {
+                    // The pool restarter has started the pool again itself, waiting a short while for it.
+                    record.Note = pool.Summary;
+                    _hooks.Warning?.Invoke(pool.Summary);
+                    return;
+                }
+
+                // A pool left stopped by Ctrl+C between its stop and its start is asked to start (not waited for).
                 if (record.Step.Name != RepairStepName.RestartPool && !(record.Step.Name == RepairStepName.TunePool && _rolledBack))
                 {
                     return;

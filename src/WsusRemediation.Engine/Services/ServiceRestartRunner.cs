@@ -40,7 +40,17 @@ namespace WsusRemediation.Engine.Services
         /// <summary>The most a start may take, per service.</summary>
         public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
-        /// <summary>Runs the plan. Throws <see cref="OperationCanceledException"/> on Ctrl+C, after asking the SCM to start again what this run stopped.</summary>
+        /// <summary>
+        /// The most the clean-up after Ctrl+C may take in all: waiting for a stop this run began to end, and
+        /// starting again, and waiting for, what this run stopped. Short, because the user asked to stop.
+        /// </summary>
+        public TimeSpan CancelRecoveryTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>
+        /// Runs the plan. On Ctrl+C, starts again what this run stopped or began to stop (within
+        /// <see cref="CancelRecoveryTimeout"/>), then throws <see cref="ServiceRunCancelledException"/>,
+        /// which says what was done and in which state each service was left.
+        /// </summary>
         public ServiceRestartOutcome Run(ServiceRestartPlan plan, ServiceRunHooks? hooks, CancellationToken cancellationToken)
         {
             if (plan is null)
@@ -61,10 +71,11 @@ namespace WsusRemediation.Engine.Services
                 StopPhase(run, hooks, cancellationToken);
                 StartPhase(run, hooks, cancellationToken);
             }
-            catch (OperationCanceledException)
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested)
             {
-                RestartAfterCancel(run, hooks);
-                throw;
+                // Whatever ended the wait (the token, or a host that refuses output once it is stopping),
+                // the services this run took down must not stay down.
+                throw new ServiceRunCancelledException(plan.ComputerName, RecoverAfterCancel(run), ex);
             }
 
             return Finish(run);
@@ -75,6 +86,8 @@ namespace WsusRemediation.Engine.Services
             var plan = run.Plan;
             foreach (var service in plan.StopOrder)
             {
+                // No new stop after Ctrl+C, even one that would come before the next wait.
+                token.ThrowIfCancellationRequested();
                 if (run.Failed is not null)
                 {
                     run.Skip(service, $"Not done because {run.Failed.Name} failed.");
@@ -108,6 +121,8 @@ namespace WsusRemediation.Engine.Services
                         _operations.WaitUntilSettled(plan.ScmComputer, service.Name, StartTimeout, token, hooks.Progress);
                     }
 
+                    // Counted before the control is sent: Ctrl+C while it is still stopping must start it again too.
+                    run.StopRequested.Add(service.Name);
                     _operations.StopAndWait(plan.ScmComputer, service.Name, StopTimeout, token, hooks.Progress);
                     run.StoppedByThisRun.Add(service.Name);
                     hooks.Verbose?.Invoke($"{service.Name} stopped in {(_operations.Clock.UtcNow - started).TotalSeconds:0.0} s.");
@@ -131,6 +146,7 @@ namespace WsusRemediation.Engine.Services
             var plan = run.Plan;
             foreach (var service in plan.StartOrder)
             {
+                token.ThrowIfCancellationRequested();
                 if (run.IsResolved(service))
                 {
                     continue;
@@ -211,21 +227,71 @@ namespace WsusRemediation.Engine.Services
             _operations.StartAndWait(plan.ScmComputer, service.Name, StartTimeout, token, hooks.Progress);
         }
 
-        private void RestartAfterCancel(RunState run, ServiceRunHooks hooks)
+        private IReadOnlyList<ServiceRestartResult> RecoverAfterCancel(RunState run)
         {
-            // Ctrl+C must not leave the site's services down: ask for a start without waiting.
-            foreach (var service in run.Plan.StartOrder.Where(s => run.StoppedByThisRun.Contains(s.Name) && !run.IsResolved(s)))
+            // The user's token is cancelled; this clean-up has its own deadline instead, and no hooks: the
+            // cmdlet can no longer write progress or verbose lines once PowerShell is stopping it.
+            var plan = run.Plan;
+            var clock = _operations.Clock;
+            var deadline = clock.UtcNow + CancelRecoveryTimeout;
+            var results = new List<ServiceRestartResult>();
+            foreach (var service in plan.StartOrder.Where(s => run.StopRequested.Contains(s.Name)))
             {
+                var started = clock.UtcNow;
+                ServiceAction action;
+                string note;
+                WsusRemediationException? error = null;
                 try
                 {
-                    hooks.Verbose?.Invoke($"Stopped by the user: asking the SCM to start {service.Name} again.");
-                    _operations.Scm.StartService(run.Plan.ScmComputer, service.Name);
+                    var state = _operations.CurrentState(plan.ScmComputer, service.Name);
+                    if (state == ServiceState.StopPending && deadline > clock.UtcNow)
+                    {
+                        // A service still stopping accepts no start; let the stop this run asked for finish.
+                        state = _operations.WaitUntilSettled(plan.ScmComputer, service.Name, deadline - clock.UtcNow, CancellationToken.None);
+                    }
+
+                    if (state == ServiceState.Running)
+                    {
+                        action = ServiceAction.AlreadyRunning;
+                        note = "Running when the user stopped the run (restarted already, or not stopped yet); nothing to do.";
+                    }
+                    else if (state == ServiceState.Stopped && deadline > clock.UtcNow)
+                    {
+                        _operations.StartAndWait(plan.ScmComputer, service.Name, deadline - clock.UtcNow, CancellationToken.None);
+                        action = ServiceAction.Restored;
+                        note = "Stopped by the user after this run had stopped it: started again.";
+                    }
+                    else
+                    {
+                        action = ServiceAction.Failed;
+                        note = $"Stopped by the user while it was {state}; not started again within {CancelRecoveryTimeout.TotalSeconds:0} s. Start it when it has stopped: Start-Service {service.Name}" + (plan.ScmComputer is null ? "." : $" (on {plan.ComputerName}).");
+                    }
                 }
                 catch (WsusRemediationException ex)
                 {
-                    hooks.Verbose?.Invoke($"{service.Name} could not be started again: {ex.Message}");
+                    action = ServiceAction.Failed;
+                    error = ex;
+                    note = $"Stopped by the user after this run had stopped it; starting it again failed: {ex.Message} Start it by hand: Start-Service {service.Name}.";
                 }
+
+                results.Add(new ServiceRestartResult
+                {
+                    ComputerName = plan.ComputerName,
+                    Name = service.Name,
+                    DisplayName = service.DisplayName,
+                    Present = true,
+                    StatusBefore = service.StateBefore,
+                    StatusAfter = StateAfter(_operations, plan, service),
+                    StartType = service.StartType,
+                    Action = action,
+                    Duration = clock.UtcNow - started,
+                    Error = error?.Message,
+                    ErrorId = error?.ErrorId,
+                    Note = note,
+                });
             }
+
+            return results;
         }
 
         private static ServiceRestartOutcome Blocked(ServiceRestartPlan plan, RunState run)
@@ -342,6 +408,9 @@ namespace WsusRemediation.Engine.Services
             public PlannedService? Failed { get; private set; }
 
             public HashSet<string> StoppedByThisRun { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+            /// <summary>Services this run sent a stop control to (stopped, or maybe still stopping).</summary>
+            public HashSet<string> StopRequested { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
             public List<WsusRemediationException> Errors { get; } = new List<WsusRemediationException>();
 

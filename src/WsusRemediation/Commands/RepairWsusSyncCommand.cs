@@ -229,16 +229,16 @@ namespace WsusRemediation.Commands
             var hooks = new RepairHooks
             {
                 ShouldProcess = ShouldProcess,
-                Verbose = WriteVerbose,
-                Warning = WriteWarning,
-                Progress = p => WriteProgress(new ProgressRecord(RepairCmdletSupport.WaitProgressId, p.Activity, string.IsNullOrEmpty(p.Status) ? p.Activity : p.Status)
+                Verbose = UntilStopped<string>(WriteVerbose),
+                Warning = WriteWarningEvenWhenStopping,
+                Progress = UntilStopped<WaitProgress>(p => WriteProgress(new ProgressRecord(RepairCmdletSupport.WaitProgressId, p.Activity, string.IsNullOrEmpty(p.Status) ? p.Activity : p.Status)
                 {
                     ParentActivityId = RepairCmdletSupport.StepProgressId,
                     PercentComplete = p.Completed ? 100 : p.PercentOfTimeout,
                     SecondsRemaining = p.Completed ? -1 : (int)Math.Max(0, (p.Timeout - p.Elapsed).TotalSeconds),
                     RecordType = p.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
-                }),
-                StepStarting = (step, index, count) => WriteProgress(new ProgressRecord(RepairCmdletSupport.StepProgressId, activity, $"Step {index + 1} of {count}: {step.Name} ({step.Target})")
+                })),
+                StepStarting = (step, index, count) => UntilStopped<ProgressRecord>(WriteProgress)(new ProgressRecord(RepairCmdletSupport.StepProgressId, activity, $"Step {index + 1} of {count}: {step.Name} ({step.Target})")
                 {
                     PercentComplete = index * 100 / Math.Max(1, count),
                 }),
@@ -251,7 +251,15 @@ namespace WsusRemediation.Commands
             }
             finally
             {
-                WriteProgress(new ProgressRecord(RepairCmdletSupport.StepProgressId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+                UntilStopped<ProgressRecord>(WriteProgress)(new ProgressRecord(RepairCmdletSupport.StepProgressId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            }
+
+            if (Stopping)
+            {
+                // Ctrl+C: the runner has put back what it stopped and written the report and the log; the
+                // result can no longer be written, so its summary goes out as a warning.
+                WriteWarningEvenWhenStopping(outcome.Result.Summary + (outcome.Result.ReportPath is null ? string.Empty : $" Report: {outcome.Result.ReportPath}"));
+                throw new PipelineStoppedException();
             }
 
             foreach (var error in outcome.Errors)

@@ -63,7 +63,7 @@ namespace WsusRemediation.Commands
 
                     try
                     {
-                        var state = restarter.Restart(computer, pool, ShouldProcess, WriteVerbose, p => WriteWaitProgress(ServiceCmdletSupport.WaitProgressId, p), CancellationToken);
+                        var state = restarter.Restart(computer, pool, ShouldProcess, UntilStopped<string>(WriteVerbose), UntilStopped<WaitProgress>(p => WriteWaitProgress(ServiceCmdletSupport.WaitProgressId, p)), CancellationToken);
                         if (state.Action == PoolAction.Declined)
                         {
                             continue;
@@ -75,6 +75,10 @@ namespace WsusRemediation.Commands
                         }
 
                         WriteObject(state);
+                    }
+                    catch (PoolRestartCancelledException stopped)
+                    {
+                        StopAfterCleanUp(stopped);
                     }
                     catch (WsusRemediationException ex) when (ServiceCmdletSupport.IsCommandWide(ex))
                     {

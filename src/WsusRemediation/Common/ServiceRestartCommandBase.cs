@@ -48,8 +48,8 @@ namespace WsusRemediation.Common
             var hooks = new ServiceRunHooks
             {
                 ShouldProcess = ShouldProcess,
-                Verbose = WriteVerbose,
-                Progress = p => WriteWaitProgress(ServiceCmdletSupport.WaitProgressId, p),
+                Verbose = UntilStopped<string>(WriteVerbose),
+                Progress = UntilStopped<WaitProgress>(p => WriteWaitProgress(ServiceCmdletSupport.WaitProgressId, p)),
             };
 
             foreach (var computer in ServiceCmdletSupport.Computers(ComputerName))
@@ -78,6 +78,10 @@ namespace WsusRemediation.Common
                     {
                         WriteEngineError(error);
                     }
+                }
+                catch (ServiceRunCancelledException stopped)
+                {
+                    StopAfterCleanUp(stopped);
                 }
                 catch (WsusRemediationException ex) when (ServiceCmdletSupport.IsCommandWide(ex))
                 {

@@ -68,6 +68,65 @@ namespace WsusRemediation.Common
             return resolved;
         }
 
+        /// <summary>
+        /// Wraps a writer (WriteVerbose, a progress writer) for the engine's hooks: once PowerShell is stopping
+        /// the command, every Write* throws PipelineStoppedException, which would cut short the engine's clean-up
+        /// after Ctrl+C (starting again what it stopped); then the line is dropped instead.
+        /// </summary>
+        protected Action<T> UntilStopped<T>(Action<T> write)
+        {
+            if (write is null)
+            {
+                throw new ArgumentNullException(nameof(write));
+            }
+
+            return value =>
+            {
+                try
+                {
+                    write(value);
+                }
+                catch (PipelineStoppedException) when (Stopping)
+                {
+                    // Ctrl+C: the engine sees its token cancelled at the next wait and cleans up.
+                }
+            };
+        }
+
+        /// <summary>
+        /// Writes a warning, also after Ctrl+C: PowerShell then refuses WriteWarning, so the line goes straight
+        /// to the host (in a hosted runspace, such as a runbook's, the host keeps it in the warning stream).
+        /// </summary>
+        protected void WriteWarningEvenWhenStopping(string message)
+        {
+            if (!Stopping)
+            {
+                try
+                {
+                    WriteWarning(message);
+                    return;
+                }
+                catch (PipelineStoppedException)
+                {
+                    // Stopped between the check and the write: fall through to the host.
+                }
+            }
+
+            Host?.UI?.WriteWarningLine(message);
+        }
+
+        /// <summary>Ctrl+C after the engine put back what it had stopped: tell the user what was done, then stop the pipeline.</summary>
+        protected void StopAfterCleanUp(StoppedAfterCleanUpException stopped)
+        {
+            if (stopped is null)
+            {
+                throw new ArgumentNullException(nameof(stopped));
+            }
+
+            WriteWarningEvenWhenStopping(stopped.Summary);
+            throw new PipelineStoppedException();
+        }
+
         /// <summary>Stops the command when a -Timeout is not positive or above <paramref name="maximum"/>.</summary>
         protected void RequireTimeout(TimeSpan timeout, TimeSpan maximum)
         {

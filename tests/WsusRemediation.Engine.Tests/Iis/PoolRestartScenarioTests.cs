@@ -219,12 +219,43 @@ public class PoolRestartScenarioTests
     [Fact]
     public void Ctrl_C_stops_the_wait_at_once()
     {
+        // Cancelled during the watch after the start: nothing is left to put back, so nothing more is waited.
+        using var cts = new CancellationTokenSource();
+        _clock.OnDelay = c => { if (c.TotalDelayed >= TimeSpan.FromSeconds(6)) { cts.Cancel(); } };
+
+        var stopped = Assert.Throws<PoolRestartCancelledException>(() => _restarter.Restart(null, "WsusPool", null, null, null, cts.Token));
+        Assert.Equal(TimeSpan.FromSeconds(6), _clock.TotalDelayed);
+        Assert.Equal(AppPoolState.Started, stopped.StateAfter);
+        Assert.IsAssignableFrom<OperationCanceledException>(stopped);
+    }
+
+    [Fact]
+    public void Ctrl_C_while_the_pool_is_stopping_starts_it_again_and_says_how_it_was_left()
+    {
+        using var cts = new CancellationTokenSource();
+        _clock.OnDelay = c => { if (c.TotalDelayed >= TimeSpan.FromSeconds(1)) { cts.Cancel(); } };
+
+        var stopped = Assert.Throws<PoolRestartCancelledException>(() => _restarter.Restart(null, "WsusPool", null, null, null, cts.Token));
+
+        Assert.Equal(new[] { "stop pool WsusPool", "start pool WsusPool" }, _server.ControlLog);
+        Assert.Equal(AppPoolState.Started, _server.Pool("WsusPool").State);
+        Assert.Equal(AppPoolState.Started, stopped.StateAfter);
+        Assert.Equal($"Stopped by the user on {Environment.MachineName} after WsusPool had been asked to stop: it was started again, now Started.", stopped.Summary);
+    }
+
+    [Fact]
+    public void Ctrl_C_on_a_pool_that_will_not_stop_gives_up_after_the_clean_up_limit_and_says_what_to_run()
+    {
         _server.Pool("WsusPool").HangsOnStop = true;
         using var cts = new CancellationTokenSource();
-        _clock.OnDelay = c => { if (c.TotalDelayed >= TimeSpan.FromSeconds(2)) { cts.Cancel(); } };
+        _clock.OnDelay = c => { if (c.TotalDelayed >= TimeSpan.FromSeconds(1)) { cts.Cancel(); } };
 
-        Assert.ThrowsAny<OperationCanceledException>(() => _restarter.Restart(null, "WsusPool", null, null, null, cts.Token));
-        Assert.Equal(TimeSpan.FromSeconds(2), _clock.TotalDelayed);
+        var stopped = Assert.Throws<PoolRestartCancelledException>(() => _restarter.Restart(null, "WsusPool", null, null, null, cts.Token));
+
+        Assert.Equal(TimeSpan.FromSeconds(31), _clock.TotalDelayed);
+        Assert.Equal(AppPoolState.Stopping, stopped.StateAfter);
+        Assert.Contains("could not be started again within 30 s", stopped.Summary, StringComparison.Ordinal);
+        Assert.Contains("Restart-WsusPool -PoolName WsusPool", stopped.Summary, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -281,6 +281,28 @@ public class RepairScenarioTests
     }
 
     [Fact]
+    public void Ctrl_C_while_the_pool_restarts_starts_it_again_and_the_step_says_how_it_was_left()
+    {
+        using var h = RepairHarness.Healthy();
+        using var cts = new CancellationTokenSource();
+        h.Clock.OnDelay = _ =>
+        {
+            if (h.Site.Pool("WsusPool").State == AppPoolState.Stopping)
+            {
+                cts.Cancel();
+            }
+        };
+
+        var result = h.Repair(plan: h.Plan(steps: new[] { RepairStepName.RestartPool }), token: cts.Token).Result;
+
+        Assert.Equal("RestartPool", result.StoppedAt);
+        Assert.Equal(AppPoolState.Started, h.Site.Pool("WsusPool").State); // started and waited for, not only asked
+        var step = result.Steps.Single(s => s.Name == RepairStepName.RestartPool);
+        Assert.StartsWith("Stopped by the user on CM01 after WsusPool had been asked to stop: it was started again, now Started.", step.Note, StringComparison.Ordinal);
+        Assert.Contains(h.Warnings, w => w == step.Note);
+    }
+
+    [Fact]
     public void Ctrl_C_while_the_SMS_services_restart_starts_again_what_the_run_stopped()
     {
         using var h = RepairHarness.Guide();
@@ -296,13 +318,17 @@ public class RepairScenarioTests
         h.Site.Service("SMS_EXECUTIVE").State = ServiceState.Running;
 
         var result = h.Repair(token: cts.Token).Result;
-        h.Clock.OnDelay = null;
-        h.Clock.Advance(TimeSpan.FromMinutes(1));
 
+        // Both are running when the run returns: the one still stopping was waited for and started again.
         Assert.Equal("RestartSmsServices", result.StoppedAt);
         Assert.Equal(RepairStepOutcome.Skipped, OutcomeOf(result, RepairStepName.StartSync));
         Assert.Equal(ServiceState.Running, h.Site.Service("SMS_EXECUTIVE").State);
+        Assert.Equal(ServiceState.Running, h.Site.Service("SMS_SITE_COMPONENT_MANAGER").State);
         Assert.Equal(0, h.Site.Sync.SyncNowCalls);
+        var step = result.Steps.Single(s => s.Name == RepairStepName.RestartSmsServices);
+        Assert.Equal("SMS_SITE_COMPONENT_MANAGER Running, SMS_EXECUTIVE Running", step.After);
+        Assert.Contains("SMS_SITE_COMPONENT_MANAGER: started again, now Running.", step.Note, StringComparison.Ordinal);
+        Assert.Contains(h.Warnings, w => w.StartsWith("Stopped by the user on CM01.", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -287,13 +287,93 @@ public class SmsRestartScenarioTests
             }
         };
 
-        Assert.ThrowsAny<OperationCanceledException>(() => Run(token: cts.Token));
+        var stopped = Assert.Throws<ServiceRunCancelledException>(() => Run(token: cts.Token));
 
-        Assert.InRange(_clock.TotalDelayed.TotalSeconds, 25, 26);
+        // SMS_EXECUTIVE stopped in 25 s; SMS_SITE_COMPONENT_MANAGER was still stopping (8 s) when Ctrl+C came.
         Assert.Contains("start SMS_EXECUTIVE", _server.ControlLog);
-        _clock.OnDelay = null;
-        _clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Contains("start SMS_SITE_COMPONENT_MANAGER", _server.ControlLog);
         Assert.Equal(ServiceState.Running, _server.Service("SMS_EXECUTIVE").State);
+        Assert.Equal(ServiceState.Running, _server.Service("SMS_SITE_COMPONENT_MANAGER").State);
+        Assert.Equal(new[] { "SMS_SITE_COMPONENT_MANAGER", "SMS_EXECUTIVE" }, stopped.Recovery.Select(r => r.Name));
+        Assert.All(stopped.Recovery, r => Assert.Equal(ServiceAction.Restored, r.Action));
+        Assert.All(stopped.Recovery, r => Assert.Equal(ServiceState.Running, r.StatusAfter));
+        Assert.True(stopped.AllRunning);
+        Assert.Equal(
+            $"Stopped by the user on {Environment.MachineName}. SMS_SITE_COMPONENT_MANAGER: started again, now Running. SMS_EXECUTIVE: started again, now Running.",
+            stopped.Summary);
+        Assert.True(_clock.TotalDelayed < TimeSpan.FromSeconds(25 + 30), "the clean-up stays inside its 30 s");
+    }
+
+    [Fact]
+    public void Ctrl_C_when_the_host_refuses_output_once_stopped_still_starts_again_what_was_stopped()
+    {
+        // PowerShell throws PipelineStoppedException from every Write* once it is stopping the command,
+        // also from the progress record that closes the wait; that must not cut the clean-up short.
+        using var cts = new CancellationTokenSource();
+        _clock.OnDelay = _ =>
+        {
+            if (_server.Service("SMS_SITE_COMPONENT_MANAGER").State == ServiceState.StopPending)
+            {
+                cts.Cancel();
+            }
+        };
+        var hooks = new ServiceRunHooks
+        {
+            Progress = _ => { if (cts.IsCancellationRequested) { throw new HostStoppingException(); } },
+            Verbose = _ => { if (cts.IsCancellationRequested) { throw new HostStoppingException(); } },
+        };
+
+        var stopped = Assert.Throws<ServiceRunCancelledException>(() => Run(hooks: hooks, token: cts.Token));
+
+        Assert.IsType<HostStoppingException>(stopped.InnerException);
+        Assert.Equal(ServiceState.Running, _server.Service("SMS_EXECUTIVE").State);
+        Assert.Equal(ServiceState.Running, _server.Service("SMS_SITE_COMPONENT_MANAGER").State);
+    }
+
+    [Fact]
+    public void Ctrl_C_on_a_service_that_never_finishes_stopping_gives_up_after_the_clean_up_limit_and_says_so()
+    {
+        _server.Service("SMS_SITE_COMPONENT_MANAGER").HangsOnStop = true;
+        using var cts = new CancellationTokenSource();
+        var cancelledAt = TimeSpan.Zero;
+        _clock.OnDelay = c =>
+        {
+            if (!cts.IsCancellationRequested && _server.Service("SMS_SITE_COMPONENT_MANAGER").State == ServiceState.StopPending)
+            {
+                cancelledAt = c.TotalDelayed;
+                cts.Cancel();
+            }
+        };
+
+        var stopped = Assert.Throws<ServiceRunCancelledException>(() => Run(token: cts.Token));
+
+        Assert.Equal(TimeSpan.FromSeconds(30), _clock.TotalDelayed - cancelledAt); // the clean-up's own limit, not the 120 s stop timeout
+        var hung = stopped.Recovery.Single(r => r.Name == "SMS_SITE_COMPONENT_MANAGER");
+        Assert.Equal(ServiceAction.Failed, hung.Action);
+        Assert.Equal(ServiceState.StopPending, hung.StatusAfter);
+        Assert.Contains("Start-Service SMS_SITE_COMPONENT_MANAGER", hung.Note, StringComparison.Ordinal);
+        Assert.False(stopped.AllRunning);
+        Assert.Contains("SMS_SITE_COMPONENT_MANAGER: not started again (still stopping), now StopPending.", stopped.Summary, StringComparison.Ordinal);
+        Assert.Contains("Get-WsusServiceStatus", stopped.Summary, StringComparison.Ordinal);
+        // SMS_EXECUTIVE could not start either: the time was spent; it is reported, not left unmentioned.
+        Assert.Equal(2, stopped.Recovery.Count);
+    }
+
+    [Fact]
+    public void Ctrl_C_before_any_service_was_stopped_says_nothing_was_left_stopped()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+
+        var stopped = Assert.Throws<ServiceRunCancelledException>(() => Run(token: cts.Token));
+
+        Assert.Empty(stopped.Recovery);
+        Assert.Empty(_server.ControlLog);
+        Assert.Contains("before any service was stopped", stopped.Summary, StringComparison.Ordinal);
+    }
+
+    private sealed class HostStoppingException : Exception
+    {
     }
 
     [Fact]
