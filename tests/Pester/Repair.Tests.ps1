@@ -158,6 +158,19 @@ Describe 'Repair-WsusSync' {
         { $guide | Repair-WsusSync -Timeout 0 -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'TimeoutOutOfRange,WsusRemediation.Commands.RepairWsusSyncCommand'
     }
 
+    It 'refuses a service or pool limit of 0 with TimeoutOutOfRange, naming the parameter' -ForEach @(
+        @{ Limit = @{ ServiceTimeout = 0 }; Name = '-ServiceTimeout' }, @{ Limit = @{ PoolTimeout = 0 }; Name = '-PoolTimeout' }
+    ) {
+        $limit = $Limit
+        { $guide | Repair-WsusSync @limit -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'TimeoutOutOfRange,WsusRemediation.Commands.RepairWsusSyncCommand' -ExpectedMessage "$Name must be more than 0*"
+    }
+
+    It 'documents -ServiceTimeout and -PoolTimeout with their defaults' {
+        $help = Get-Help Repair-WsusSync -Parameter ServiceTimeout, PoolTimeout
+        ($help | Where-Object name -eq 'ServiceTimeout').defaultValue | Should -Be '00:03:00'
+        ($help | Where-Object name -eq 'PoolTimeout').defaultValue | Should -Be '00:01:30'
+    }
+
     It 'refuses a report path on a drive that does not exist with InvalidReportPath' {
         { $guide | Repair-WsusSync -ReportPath 'NoSuchDrive:\r.json' -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidReportPath,WsusRemediation.Commands.RepairWsusSyncCommand'
     }

@@ -66,10 +66,20 @@ namespace WsusRemediation.Commands
         [Parameter]
         public SwitchParameter SkipSync { get; set; }
 
-        /// <summary>The most the wait for the synchronization may take: a TimeSpan (01:00:00) or seconds (3600). Service and pool waits have their own limits (180 s and 90 s).</summary>
+        /// <summary>The most the wait for the synchronization may take: a TimeSpan (01:00:00) or seconds (3600). Services and the pool have -ServiceTimeout and -PoolTimeout.</summary>
         [Parameter]
         [SecondsOrTimeSpanTransformation]
         public TimeSpan Timeout { get; set; } = TimeSpan.FromHours(2);
+
+        /// <summary>The most each service stop and each service start may take (the IIS reset, the SMS services, BITS, the WSUS service), as Restart-SmsService's -Timeout: a TimeSpan (00:05:00) or seconds (300); at most one hour.</summary>
+        [Parameter]
+        [SecondsOrTimeSpanTransformation]
+        public TimeSpan ServiceTimeout { get; set; } = TimeSpan.FromSeconds(180);
+
+        /// <summary>The most WsusPool's stop and its start (with the 10-second watch) may each take, as Restart-WsusPool's -Timeout: a TimeSpan (00:02:00) or seconds (120); at most one hour.</summary>
+        [Parameter]
+        [SecondsOrTimeSpanTransformation]
+        public TimeSpan PoolTimeout { get; set; } = TimeSpan.FromSeconds(90);
 
         /// <summary>The folder for the backup of applicationHost.config. Default: the configuration file's folder.</summary>
         [Parameter]
@@ -89,6 +99,8 @@ namespace WsusRemediation.Commands
         protected override void BeginProcessing()
         {
             RequireTimeout(Timeout, TimeSpan.FromDays(7));
+            RequireTimeout(ServiceTimeout, TimeSpan.FromHours(1), nameof(ServiceTimeout));
+            RequireTimeout(PoolTimeout, TimeSpan.FromHours(1), nameof(PoolTimeout));
             if (Step is not null && Step.Any(s => s == RepairStepName.None || s == RepairStepName.Manual))
             {
                 ThrowEngineError(new WsusRemediationException(
@@ -223,6 +235,8 @@ namespace WsusRemediation.Commands
                 BackupFolder = _backupFolder,
                 ReportPath = ReportFor(shown),
                 SyncTimeout = Timeout,
+                ServiceTimeout = ServiceTimeout,
+                PoolTimeout = PoolTimeout,
                 Force = Force,
             };
             var activity = $"Repair-WsusSync on {shown}";

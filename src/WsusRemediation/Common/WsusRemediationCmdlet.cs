@@ -127,15 +127,15 @@ namespace WsusRemediation.Common
             throw new PipelineStoppedException();
         }
 
-        /// <summary>Stops the command when a -Timeout is not positive or above <paramref name="maximum"/>.</summary>
-        protected void RequireTimeout(TimeSpan timeout, TimeSpan maximum)
+        /// <summary>Stops the command when a time limit (-Timeout, or the parameter named) is not positive or above <paramref name="maximum"/>.</summary>
+        protected void RequireTimeout(TimeSpan timeout, TimeSpan maximum, string parameterName = "Timeout")
         {
             if (timeout <= TimeSpan.Zero || timeout > maximum)
             {
                 ThrowEngineError(new WsusRemediationException(
                     "TimeoutOutOfRange",
                     EngineErrorKind.InvalidArgument,
-                    $"-Timeout must be more than 0 and at most {maximum}; got {timeout}. A plain number is read as seconds.",
+                    $"-{parameterName} must be more than 0 and at most {maximum}; got {timeout}. A plain number is read as seconds.",
                     timeout));
             }
         }

@@ -281,6 +281,25 @@ public class RepairScenarioTests
     }
 
     [Fact]
+    public void The_service_limit_the_admin_gives_bounds_each_service_wait()
+    {
+        using var h = RepairHarness.Healthy();
+        var plan = h.Plan(steps: new[] { RepairStepName.RestartSmsServices });
+        var options = new RepairOptions { ComputerName = "CM01", ConfigurationPath = h.ConfigPath, ServiceTimeout = TimeSpan.FromSeconds(10) };
+
+        var result = h.Repair(options: options, plan: plan).Result;
+
+        // SMS_EXECUTIVE takes 25 s to stop on this server: 10 s is not enough, and the step says so.
+        var step = result.Steps.Single(s => s.Name == RepairStepName.RestartSmsServices);
+        Assert.Equal(RepairStepOutcome.Failed, step.Outcome);
+        Assert.Equal("ServiceStopTimeout", step.ErrorId);
+        Assert.Contains("did not stop within 10 seconds", step.Error, StringComparison.Ordinal);
+        // Still stopping when the limit ran out: the step fails rather than waiting longer than asked.
+        Assert.Contains("(it is StopPending)", step.Error, StringComparison.Ordinal);
+        Assert.Contains("SMS_EXECUTIVE: Failed", step.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Ctrl_C_while_the_pool_restarts_starts_it_again_and_the_step_says_how_it_was_left()
     {
         using var h = RepairHarness.Healthy();

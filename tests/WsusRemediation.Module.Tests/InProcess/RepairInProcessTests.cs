@@ -55,5 +55,32 @@ namespace WsusRemediation.Module.Tests.InProcess
             Assert.Empty(step.WhatIfLines);
             Assert.Empty(timeout.WhatIfLines);
         }
+
+        [Theory]
+        [InlineData("-ServiceTimeout 0", "-ServiceTimeout must be more than 0 and at most 01:00:00; got 00:00:00.")]
+        [InlineData("-ServiceTimeout '01:00:01'", "-ServiceTimeout must be more than 0 and at most 01:00:00; got 01:00:01.")]
+        [InlineData("-PoolTimeout -5", "-PoolTimeout must be more than 0 and at most 01:00:00; got -00:00:05.")]
+        [InlineData("-PoolTimeout 3601", "-PoolTimeout must be more than 0 and at most 01:00:00; got 01:00:01.")]
+        public void Service_and_pool_limits_out_of_range_are_refused_naming_the_parameter_before_anything_runs(string limit, string message)
+        {
+            var run = InProcessPowerShell.RunStatement(GuideFindings + $"$guide | Repair-WsusSync {limit} -WhatIf");
+
+            Assert.Equal("TimeoutOutOfRange," + RepairId, run.TerminatingError?.FullyQualifiedErrorId);
+            Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, run.TerminatingError!.CategoryInfo.Category);
+            Assert.StartsWith(message, run.TerminatingError.Exception.Message, StringComparison.Ordinal);
+            Assert.Empty(run.WhatIfLines);
+        }
+
+        [Fact]
+        public void Service_and_pool_limits_take_seconds_or_a_time_span_and_bind_as_time_spans()
+        {
+            var run = InProcessPowerShell.Run(
+                GuideFindings +
+                "$guide | Repair-WsusSync -ServiceTimeout 600 -PoolTimeout '00:03:00' -WhatIf; " +
+                "$p = (Get-Command Repair-WsusSync).Parameters; $p['ServiceTimeout'].ParameterType.Name; $p['PoolTimeout'].ParameterType.Name").AssertNoErrors();
+
+            Assert.Equal(7, run.WhatIfLines.Count);
+            Assert.Equal(new object[] { "TimeSpan", "TimeSpan" }, run.Output.Select(o => o.BaseObject));
+        }
     }
 }
