@@ -154,6 +154,36 @@ namespace WsusRemediation.Engine.Logs
             _count = count;
         }
 
+        /// <summary>
+        /// The key arrays a parser shares between records: entry <c>n</c> lists the <paramref name="optional"/> names whose
+        /// bit is set in <c>n</c> (bit <c>i</c> for <c>optional[i]</c>), in order, then <paramref name="always"/> when given.
+        /// A record then allocates only its values.
+        /// </summary>
+        internal static string[][] KeysByPresence(string[] optional, string? always)
+        {
+            var byPresence = new string[1 << optional.Length][];
+            for (var present = 0; present < byPresence.Length; present++)
+            {
+                var keys = new List<string>(optional.Length + 1);
+                for (var field = 0; field < optional.Length; field++)
+                {
+                    if ((present & (1 << field)) != 0)
+                    {
+                        keys.Add(optional[field]);
+                    }
+                }
+
+                if (always is not null)
+                {
+                    keys.Add(always);
+                }
+
+                byPresence[present] = keys.ToArray();
+            }
+
+            return byPresence;
+        }
+
         /// <summary>Builds a map from key/value pairs; pairs with a null value are left out.</summary>
         public static LogFields Create(IEnumerable<KeyValuePair<string, string?>> pairs)
         {

@@ -18,7 +18,7 @@ namespace WsusRemediation.Engine.Logs
 
         // The field names for each combination of context, type and file being present (bit 1, 2, 4), shared by every
         // record with that combination: a record then allocates only its values.
-        private static readonly string[][] CmFieldKeysByPresence = BuildKeysByPresence();
+        private static readonly string[][] CmFieldKeysByPresence = LogFields.KeysByPresence(new[] { CmFieldKeys[0], CmFieldKeys[1], CmFieldKeys[2] }, CmFieldKeys[3]);
         private static readonly string[] BiasKey = { "Bias" };
         private static readonly string?[] BiasTexts = new string?[(2 * 1440) + 1];
 
@@ -331,27 +331,6 @@ namespace WsusRemediation.Engine.Logs
                 lineNumber,
                 LogFormat.SmsSimple,
                 new LogFields(BiasKey, new[] { BiasText(bias) }, 1)));
-        }
-
-        private static string[][] BuildKeysByPresence()
-        {
-            var byPresence = new string[8][];
-            for (var present = 0; present < 8; present++)
-            {
-                var keys = new System.Collections.Generic.List<string>(4);
-                for (var field = 0; field < 3; field++)
-                {
-                    if ((present & (1 << field)) != 0)
-                    {
-                        keys.Add(CmFieldKeys[field]);
-                    }
-                }
-
-                keys.Add(CmFieldKeys[3]);
-                byPresence[present] = keys.ToArray();
-            }
-
-            return byPresence;
         }
 
         private static string BiasText(int bias)

@@ -14,7 +14,7 @@ namespace WsusRemediation.Engine.Logs
         private static readonly string[] Keys = { "Level", "Method", "EventId", "Type", "Category" };
 
         // The field names for each combination of fields present (bit n for Keys[n]), shared by every record with it.
-        private static readonly string[][] KeysByPresence = BuildKeysByPresence();
+        private static readonly string[][] KeysByPresence = LogFields.KeysByPresence(Keys, null);
 
         private bool _hasPending;
         private DateTimeOffset _time;
@@ -133,26 +133,6 @@ namespace WsusRemediation.Engine.Logs
             {
                 values[count++] = value!;
             }
-        }
-
-        private static string[][] BuildKeysByPresence()
-        {
-            var byPresence = new string[1 << Keys.Length][];
-            for (var present = 0; present < byPresence.Length; present++)
-            {
-                var keys = new System.Collections.Generic.List<string>(Keys.Length);
-                for (var field = 0; field < Keys.Length; field++)
-                {
-                    if ((present & (1 << field)) != 0)
-                    {
-                        keys.Add(Keys[field]);
-                    }
-                }
-
-                byPresence[present] = keys.ToArray();
-            }
-
-            return byPresence;
         }
 
         private bool ParseHeader(char[] b, int start, int end, long lineNumber, ParseContext context)
