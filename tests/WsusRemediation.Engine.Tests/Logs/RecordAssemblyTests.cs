@@ -13,6 +13,16 @@ namespace WsusRemediation.Engine.Tests.Logs;
 /// </summary>
 public sealed class RecordAssemblyTests
 {
+    /// <summary>Reads the text as a UTF-8 file of that name (the name does not choose the parser; the content does).</summary>
+    private static (System.Collections.Generic.List<LogEntry> Entries, LogReadSummary Summary) Read(string text, string name)
+    {
+        using var temp = LogFixtures.Temp();
+        var path = temp.File(name);
+        File.WriteAllText(path, text + "\n", new UTF8Encoding(false));
+        var summary = new LogReadSummary();
+        return (EvidenceReader.ReadFile(path, summary).ToList(), summary);
+    }
+
     private static string CmTrace(string message, string time, int type = 1) =>
         $"<![LOG[{message}]LOG]!><time=\"{time}+300\" date=\"11-12-2026\" component=\"SMS_WSUS_SYNC_MANAGER\" context=\"\" type=\"{type}\" thread=\"4840\" file=\"\">";
 
@@ -30,11 +40,7 @@ public sealed class RecordAssemblyTests
             CmTrace("Wakeup for scheduled regular sync", "09:00:04.400"),
             CmTrace("STATMSG: ID=6703\nsecond line", "09:00:05.500", 2));
 
-        using var temp = LogFixtures.Temp();
-        var path = temp.File("wsyncmgr.log");
-        File.WriteAllText(path, text + "\n", new UTF8Encoding(false));
-        var summary = new LogReadSummary();
-        var entries = EvidenceReader.ReadFile(path, summary).ToList();
+        var (entries, summary) = Read(text, "wsyncmgr.log");
 
         Assert.Equal(0, summary.SkippedCount);
         Assert.Equal(new[] { longMessage, shortMessage, "Sync failed.\nSee above.", "Wakeup for scheduled regular sync", "STATMSG: ID=6703\nsecond line" }, entries.Select(e => e.Message));
@@ -52,11 +58,7 @@ public sealed class RecordAssemblyTests
             CmTrace("Starting Sync", "10:00:00.000"),
             CmTrace("Done\nafter a break", "10:00:01.000"));
 
-        using var temp = LogFixtures.Temp();
-        var path = temp.File("wsyncmgr.log");
-        File.WriteAllText(path, text + "\n", new UTF8Encoding(false));
-        var summary = new LogReadSummary();
-        var entries = EvidenceReader.ReadFile(path, summary).ToList();
+        var (entries, summary) = Read(text, "wsyncmgr.log");
 
         Assert.Equal(new[] { "Starting Sync", "Done\nafter a break" }, entries.Select(e => e.Message));
         var skipped = Assert.Single(summary.Skipped);
@@ -72,10 +74,7 @@ public sealed class RecordAssemblyTests
             "<![LOG[no context]LOG]!><time=\"10:00:01.000+000\" date=\"11-12-2026\" component=\"A\" context=\"\" type=\"1\" thread=\"1\" file=\"wsyncmgr.cpp:11\">",
             "<![LOG[time only]LOG]!><time=\"10:00:02.000-060\" date=\"11-12-2026\">");
 
-        using var temp = LogFixtures.Temp();
-        var path = temp.File("other.log");
-        File.WriteAllText(path, text + "\n", new UTF8Encoding(false));
-        var entries = EvidenceReader.ReadFile(path).ToList();
+        var (entries, _) = Read(text, "other.log");
 
         Assert.Equal(new[] { "Context", "Type", "SourceFile", "Bias" }, entries[0].Fields.Keys);
         Assert.Equal(new[] { "ctx", "2", "wsyncmgr.cpp:10", "0" }, entries[0].Fields.Values);
@@ -99,11 +98,7 @@ public sealed class RecordAssemblyTests
             "   at Short.Frame()",
             "2026-11-10 13:02:13.000 UTC\tInfo\tWsusService.15\tCatalogSyncAgent.SetSubscriptionStateWithRetry\tFiring event SyncFinish...");
 
-        using var temp = LogFixtures.Temp();
-        var path = temp.File("SoftwareDistribution.log");
-        File.WriteAllText(path, text + "\n", new UTF8Encoding(false));
-        var summary = new LogReadSummary();
-        var entries = EvidenceReader.ReadFile(path, summary).ToList();
+        var (entries, summary) = Read(text, "SoftwareDistribution.log");
 
         Assert.Equal(0, summary.SkippedCount);
         Assert.Equal(4, entries.Count);
