@@ -21,8 +21,13 @@ namespace WsusRemediation.Engine.Logs
         private readonly byte[] _lineBuffer = new byte[LineBlock];
         private readonly List<KeyValuePair<long, long>> _lineCheckpoints = new List<KeyValuePair<long, long>>();
         private readonly List<KeyValuePair<long, long>> _lfCheckpoints = new List<KeyValuePair<long, long>>();
+        private readonly bool _limited;
 
-        public LogFileWindow(string path)
+        /// <summary>
+        /// Opens the file. With <paramref name="lengthLimit"/>, the window ends there: <see cref="Length"/> is the limit and
+        /// text is read up to it, not to the end as the file is then (a followed log goes on growing behind the limit).
+        /// </summary>
+        public LogFileWindow(string path, long? lengthLimit = null)
         {
             Path = path;
             _stream = LogFileOpener.OpenShared(path);
@@ -34,7 +39,8 @@ namespace WsusRemediation.Engine.Logs
                 BomLength = bom;
                 Unit = Encoding is UTF32Encoding ? 4 : Encoding is UnicodeEncoding ? 2 : 1;
                 BigEndian = Unit == 2 && Encoding.GetBytes("\n")[0] == 0;
-                Length = _stream.Length;
+                Length = lengthLimit is long limit ? Math.Min(limit, _stream.Length) : _stream.Length;
+                _limited = lengthLimit.HasValue;
             }
             catch
             {
@@ -270,10 +276,18 @@ namespace WsusRemediation.Engine.Logs
         /// <summary>Opens the text from <paramref name="offset"/> (a character boundary) to the end of the file as it is when read.</summary>
         public TextReader OpenTextAt(long offset)
         {
-            var stream = LogFileOpener.OpenShared(Path);
+            Stream stream = LogFileOpener.OpenShared(Path);
             try
             {
-                stream.Position = offset;
+                if (_limited)
+                {
+                    stream = new RangeStream(stream, offset, Length);
+                }
+                else
+                {
+                    stream.Position = offset;
+                }
+
                 return new StreamReader(stream, Encoding, detectEncodingFromByteOrderMarks: false, LogFileOpener.BufferSize);
             }
             catch

@@ -83,6 +83,22 @@ namespace WsusRemediation.Engine.Logs
                 cancellationToken.ThrowIfCancellationRequested();
                 foreach (var state in followed)
                 {
+                    if (first && tail > 0)
+                    {
+                        // A large file's last entries are read from its end; following goes on from there.
+                        var fromEnd = state.TailFromEnd(tail, filter);
+                        if (fromEnd is not null)
+                        {
+                            foreach (var entry in fromEnd)
+                            {
+                                summary.EntriesReturned++;
+                                yield return entry;
+                            }
+
+                            continue;
+                        }
+                    }
+
                     // Lazy all the way: a large file at the first poll is streamed, and with -Tail only the last entries are held.
                     var last = first && tail > 0 ? new Queue<LogEntry>() : null;
                     foreach (var entry in state.ReadAppended().Concat(state.FlushIfComplete(first)))
@@ -144,6 +160,43 @@ namespace WsusRemediation.Engine.Logs
             {
                 _path = path;
                 _summary = summary;
+            }
+
+            /// <summary>
+            /// The first poll of <c>-Wait -Tail</c> on a file too large to read whole: its last <paramref name="tail"/>
+            /// entries up to its last complete line, read from the end, after which <see cref="ReadAppended"/> goes on from
+            /// that line. Null when the file is small, missing or not a line log: the first poll then reads it whole.
+            /// </summary>
+            public List<LogEntry>? TailFromEnd(int tail, LogFilter? filter)
+            {
+                long end;
+                using (var stream = TryOpen())
+                {
+                    if (stream is null)
+                    {
+                        return null;
+                    }
+
+                    var head = new byte[4];
+                    var count = LogFileOpener.ReadAtLeast(stream, head, 4);
+                    _encoding = LogFileOpener.DetectEncoding(head, count, out _bomLength);
+                    _position = _bomLength;
+                    end = LastLineEnd(stream, _bomLength, stream.Length);
+                }
+
+                var format = EvidenceReader.DetectFormat(_path);
+                if (end - _bomLength < PartialLogReader.DefaultWholeFileBelow || format == LogFormat.Unknown || format == LogFormat.EventXml)
+                {
+                    return null;
+                }
+
+                var entries = PartialLogReader.Tail(new PlannedLogFile(_path, format, end, DateTime.MinValue), tail, filter, null, _summary, out _, lengthLimit: end);
+                _format = format;
+                _parser = EvidenceReader.CreateLineParser(format);
+                _context = new ParseContext(_path, _summary);
+                _lineBase = PartialLogReader.LinesBefore(_path, format, end);
+                _position = end;
+                return entries;
             }
 
             /// <summary>True when the last <see cref="ReadAppended"/> found new complete lines.</summary>

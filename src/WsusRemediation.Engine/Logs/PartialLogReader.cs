@@ -40,13 +40,15 @@ namespace WsusRemediation.Engine.Logs
         /// The last <paramref name="count"/> entries of <paramref name="file"/> that pass <paramref name="filter"/>, in file
         /// order; fewer when the file holds fewer. When <paramref name="olderThan"/> is set, reading back stops at the first
         /// region holding an entry older than it (<paramref name="reachedOlder"/> then says so): nothing before can pass.
+        /// With <paramref name="lengthLimit"/>, the file is taken to end there (a followed log, read up to its last complete
+        /// line while it grows).
         /// </summary>
-        public static List<LogEntry> Tail(PlannedLogFile file, int count, LogFilter? filter, DateTimeOffset? olderThan, LogReadSummary summary, out bool reachedOlder, long wholeFileBelow = DefaultWholeFileBelow)
+        public static List<LogEntry> Tail(PlannedLogFile file, int count, LogFilter? filter, DateTimeOffset? olderThan, LogReadSummary summary, out bool reachedOlder, long wholeFileBelow = DefaultWholeFileBelow, long? lengthLimit = null)
         {
             reachedOlder = false;
-            using var window = new LogFileWindow(file.Path);
+            using var window = new LogFileWindow(file.Path, lengthLimit);
             var last = new Queue<LogEntry>(Math.Min(count, 4096));
-            if (window.Length - window.TextStart < wholeFileBelow)
+            if (lengthLimit is null && window.Length - window.TextStart < wholeFileBelow)
             {
                 foreach (var entry in EvidenceReader.ReadFile(file.Path, summary, file.Format))
                 {
@@ -182,6 +184,13 @@ namespace WsusRemediation.Engine.Logs
             }
 
             last.Enqueue(entry);
+        }
+
+        /// <summary>How many lines come before <paramref name="offset"/> (a line start), counted as the parsers count them.</summary>
+        public static long LinesBefore(string path, LogFormat format, long offset)
+        {
+            using var window = new LogFileWindow(path, offset);
+            return LinesBefore(window, format, offset);
         }
 
         private static long LinesBefore(LogFileWindow window, LogFormat format, long offset) =>

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Text;
 using System.Threading;
 using WsusRemediation.Engine.Logs;
 using WsusRemediation.Engine.Tests.Common;
@@ -127,4 +128,58 @@ public class LogFollowerTests
         Assert.Equal(1, read);
         Assert.True(clock.TotalDelayed <= TimeSpan.FromSeconds(4));
     }
+
+    [Theory]
+    [InlineData("cmtrace.log", "utf-8")]
+    [InlineData("simple.log", "utf-8")]
+    [InlineData("SoftwareDistribution.log", "utf-8")]
+    [InlineData("httperr1.log", "utf-8")]
+    [InlineData("cmtrace-utf16.log", "utf-16")]
+    public void Wait_with_Tail_reads_a_large_log_from_its_end_then_follows_it(string name, string encodingName)
+    {
+        // Damaged lines near the top: a read of the whole file would skip them and say so; a read from the end never sees them.
+        var lines = PartialReadTests.Generate(name, 6001).Split("\r\n").ToList();
+        for (var i = 10; i < 20; i++)
+        {
+            lines[i] = "2026-11-99 99:99:99.999 UTC Error damaged line " + i;
+        }
+
+        var body = string.Join("\r\n", lines);
+        var appended = PartialReadTests.Generate(name, 6003).Substring(PartialReadTests.Generate(name, 6001).Length);
+        var half = appended.Length / 4;
+        var encoding = Encoding.GetEncoding(encodingName);
+
+        using var temp = LogFixtures.Temp();
+        var path = temp.File(name);
+
+        // What a whole read gives, for the expected entries: the file as it is at the first poll (its last line not yet
+        // complete, so left out) and as it is once both appended records are complete.
+        File.WriteAllText(path, body, encoding);
+        var fullSummary = new LogReadSummary();
+        var before = EvidenceReader.ReadFile(path, fullSummary).ToList();
+        Assert.True(fullSummary.SkippedCount > 0);
+        File.WriteAllText(path, body + appended, encoding);
+        var after = EvidenceReader.ReadFile(path).ToList();
+
+        File.WriteAllText(path, body + appended.Substring(0, half), encoding);
+        Assert.True(new FileInfo(path).Length > 2 * PartialLogReader.DefaultWholeFileBelow);
+        var clock = new VirtualClock();
+        clock.Schedule(TimeSpan.FromSeconds(1.5), () =>
+        {
+            using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+            var rest = encoding.GetBytes(appended.Substring(half));
+            stream.Write(rest, 0, rest.Length);
+        });
+
+        var summary = new LogReadSummary();
+        var seen = LogFollower.Follow(new[] { path }, null, 5, clock, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), CancellationToken.None, summary).ToList();
+
+        var expected = before.Skip(before.Count - 5).Concat(after.Skip(after.Count - 2)).Select(Describe).ToList();
+        Assert.Equal(expected, seen.Select(Describe).ToList());
+        Assert.Equal(0, summary.SkippedCount);
+        Assert.Equal(7, summary.EntriesReturned);
+        Assert.Equal(path, Assert.Single(summary.Files));
+    }
+
+    private static string Describe(LogEntry e) => $"{e.Line} {e.TimeUtc:O} {e.Severity} {e.Component} {e.Kind} {e.Message}";
 }

@@ -274,7 +274,7 @@ public sealed class PartialReadTests
     }
 
     /// <summary>Generated records with rising times in each format, multi-line where the format allows it.</summary>
-    private static string Generate(string name, int records, int startMinute = 0)
+    internal static string Generate(string name, int records, int startMinute = 0)
     {
         var text = new StringBuilder();
         var time = new DateTime(2026, 11, 10, 0, 0, 0, DateTimeKind.Utc).AddMinutes(startMinute);
