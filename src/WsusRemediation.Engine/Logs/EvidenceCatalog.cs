@@ -147,13 +147,13 @@ namespace WsusRemediation.Engine.Logs
             new EvidenceSignature(EvidenceKind.SyncCancelled, SignatureMatch.WsusEventId, "387", "GetEventHistory sample pairing 381/382 with 384/386/387 (code-index 17272766978)", inferred: true),
             new EvidenceSignature(EvidenceKind.ContentSyncStarted, SignatureMatch.WsusEventId, "361", "SA troubleshoot-software-update-management (Content synchronization started.)"),
             new EvidenceSignature(EvidenceKind.SyncRequested, SignatureMatch.MessageStartsWith, "Synchronization manually started", Track + " (AdminDataAccess.StartSubscriptionManually)"),
-            new EvidenceSignature(EvidenceKind.ContentDownloadFailed, SignatureMatch.WsusEventId, "364", "TechNet Issues with Synchronization (downstream downloads failing); event text not found", inferred: true),
+            new EvidenceSignature(EvidenceKind.ContentDownloadFailed, SignatureMatch.WsusEventId, "364", "KB 922330 (WSUS event 364 'Content file download failed. Reason: …'); TechNet Issues with Synchronization (downstream downloads failing)", inferred: true),
             // What a real WSUS writes when BITS gives up on a file: ContentSyncAgent.JobError "Download error: <url> failed in
             // download: (<HRESULT in decimal>) <BITS text>", then the state machine's FileDownloadFailed (real SoftwareDistribution.log
             // of 2025 in a public slide deck, code-index 63429736720; see the fixtures README).
             new EvidenceSignature(EvidenceKind.ContentDownloadFailed, SignatureMatch.MessageContains, "failed in download:", "real SoftwareDistribution.log (ContentSyncAgent.JobError), code-index 63429736720"),
             new EvidenceSignature(EvidenceKind.ContentDownloadFailed, SignatureMatch.MessageContains, "firing Event: FileDownloadFailed", "real SoftwareDistribution.log (ContentSyncAgent.ContentSyncSPFireStateMachineEvent), code-index 63429736720"),
-            new EvidenceSignature(EvidenceKind.ContentDownloadFailed, SignatureMatch.MessageContains, "Content file download failed", "TechNet Issues with Synchronization (downstream downloads failing); text not found verbatim", inferred: true),
+            new EvidenceSignature(EvidenceKind.ContentDownloadFailed, SignatureMatch.MessageContains, "Content file download failed", "KB 922330 and a real Get-WinEvent listing (code-index 7566003128): WSUS event 364 'Content file download failed.' / 'Reason: HTTP status 404: The requested URL does not exist on the server.' / 'Source File:' / 'Destination File:'"),
         };
 
         private static readonly EvidenceSignature[] HttpErrReasons =
@@ -190,7 +190,7 @@ namespace WsusRemediation.Engine.Logs
             Event(EvidenceKind.WsusContentNotAccessible, new[] { "Windows Server Update Services" }, 12072, "MS blog the_secure_infrastructure_guy 2015"),
             Event(EvidenceKind.WsusCatalogSyncFailed, new[] { "Windows Server Update Services" }, 10021, "TechNet Issues with Synchronization (text unverified)", inferred: true),
             Event(EvidenceKind.WsusCatalogSyncFailed, new[] { "Windows Server Update Services" }, 10022, "TechNet Issues with Synchronization (text unverified)", inferred: true),
-            Event(EvidenceKind.ContentDownloadFailed, new[] { "Windows Server Update Services" }, 364, "TechNet Issues with Synchronization (text unverified)", inferred: true),
+            Event(EvidenceKind.ContentDownloadFailed, new[] { "Windows Server Update Services" }, 364, "KB 922330 (Application log, source Windows Server Update Services, category 2); real Get-WinEvent listing, code-index 7566003128"),
             Event(EvidenceKind.ServiceStartTypeChanged, ScmProviders, 7040, "Service Control Manager 7040 (param1 display name, param2/3 old/new start type, param4 service name); TechNet Issues with Synchronization (BITS disabled)"),
             Event(EvidenceKind.ServiceStateChanged, ScmProviders, 7036, "Service Control Manager 7036 (param1 display name, param2 state, Binary the service name)"),
             Event(EvidenceKind.ServiceTerminated, ScmProviders, 7031, "Service Control Manager 7031 (terminated unexpectedly, recovery action)"),
