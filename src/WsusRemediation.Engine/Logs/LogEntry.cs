@@ -8,7 +8,7 @@ namespace WsusRemediation.Engine.Logs
     /// <summary>How serious an entry is, on one scale for every source.</summary>
     public enum LogSeverity
     {
-        /// <summary>The source gives no severity (the simple MECM log format has none).</summary>
+        /// <summary>The source gives no severity (simple MECM records have none, except status-message lines with SEV=).</summary>
         None = 0,
 
         /// <summary>Informational (CMTrace type 1, WSUS Info/Change, event level 4).</summary>

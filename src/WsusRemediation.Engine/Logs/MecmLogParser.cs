@@ -323,7 +323,7 @@ namespace WsusRemediation.Engine.Logs
 
             context.Emit(new LogEntry(
                 time,
-                LogSeverity.None,
+                StatusMessageSeverity(message),
                 context.Pool.Get(b, compStart, compEnd - compStart),
                 thread,
                 message,
@@ -331,6 +331,33 @@ namespace WsusRemediation.Engine.Logs
                 lineNumber,
                 LogFormat.SmsSimple,
                 new LogFields(BiasKey, new[] { BiasText(bias) }, 1)));
+        }
+
+        /// <summary>
+        /// The simple format has no severity field, but a status message line carries its own
+        /// (<c>STATMSG: ID=6703 SEV=E LEV=M …</c>: I, W or E), so <c>-Severity Error</c> finds each failed
+        /// synchronization's 6703 and WCM's 6600 on a site server. Every other simple record has none.
+        /// </summary>
+        private static LogSeverity StatusMessageSeverity(string message)
+        {
+            if (message.Length < 20 || message[0] != 'S' || !message.StartsWith("STATMSG: ", StringComparison.Ordinal))
+            {
+                return LogSeverity.None;
+            }
+
+            var sev = message.IndexOf(" SEV=", StringComparison.Ordinal);
+            if (sev < 0 || sev + 6 > message.Length || (sev + 6 < message.Length && message[sev + 6] != ' '))
+            {
+                return LogSeverity.None;
+            }
+
+            return message[sev + 5] switch
+            {
+                'E' => LogSeverity.Error,
+                'W' => LogSeverity.Warning,
+                'I' => LogSeverity.Information,
+                _ => LogSeverity.None,
+            };
         }
 
         private static string BiasText(int bias)

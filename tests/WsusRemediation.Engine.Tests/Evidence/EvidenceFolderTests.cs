@@ -249,12 +249,15 @@ public sealed class EvidenceFolderTests
     }
 
     [Fact]
-    public void Severity_filter_cannot_see_the_simple_format_whose_lines_carry_none()
+    public void Severity_filter_sees_the_simple_format_only_through_its_status_messages()
     {
         // wsyncmgr.log, WCM.log and WSUSCtrl.log on a site server have no type field: -Severity Error
-        // returns HTTPERR, the events and SoftwareDistribution.log, and -Kind finds MECM's failures.
+        // returns HTTPERR, the events, SoftwareDistribution.log and the simple logs' status messages that
+        // say SEV=E (one 6703 per failed synchronization); -Kind finds MECM's "Sync failed" lines.
         var errors = SyncLog(GuideCase, new LogFilter { Severity = new[] { LogSeverity.Error } });
-        Assert.DoesNotContain(errors, e => e.Format == LogFormat.SmsSimple);
+        var simple = errors.Where(e => e.Format == LogFormat.SmsSimple).ToList();
+        Assert.Equal(27, simple.Count);
+        Assert.All(simple, e => Assert.StartsWith("STATMSG: ID=6703 SEV=E", e.Message));
         Assert.Contains(errors, e => Name(e) == "events.xml");
 
         var failed = SyncLog(GuideCase, new LogFilter { Kind = new[] { EvidenceKind.SyncFailed } });

@@ -62,8 +62,10 @@ public class LogFilterTests
         Assert.Equal(8, wsus.Count);
         Assert.All(wsus, e => Assert.Equal("WsusService", e.Component));
 
+        // The simple wsyncmgr.log has no severity field; only its status message 6703 carries one (SEV=E).
         var errors = EvidenceReader.Read(paths, new LogFilter { Severity = new[] { LogSeverity.Error } }).ToList();
-        Assert.Equal(7, errors.Count);
+        Assert.Equal(8, errors.Count);
+        Assert.Single(errors, e => e.Format == LogFormat.SmsSimple && e.Message.StartsWith("STATMSG: ID=6703 SEV=E", StringComparison.Ordinal));
 
         var api503 = EvidenceReader.Read(paths, new LogFilter { Kind = new[] { EvidenceKind.WsusApi503, EvidenceKind.AppOffline } }).ToList();
         Assert.Equal(3, api503.Count);

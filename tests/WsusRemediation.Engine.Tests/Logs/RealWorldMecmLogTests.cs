@@ -179,4 +179,19 @@ public class RealWorldMecmLogTests
         Assert.Equal(new DateTimeOffset(2026, 11, 10, 14, 15, 2, 417, TimeSpan.Zero), script.TimeUtc);
         Assert.Equal("300", script.GetField("Bias"));
     }
+
+    [Fact]
+    public void Status_message_lines_of_the_simple_format_carry_their_SEV_as_severity()
+    {
+        var entries = EvidenceReader.ReadFile(LogFixtures.Path("realworld", "wsyncmgr-statmsg-first.log"), new LogReadSummary()).ToList();
+
+        var errors = entries.Where(e => e.Severity == LogSeverity.Error).ToList();
+        Assert.Equal(2, errors.Count);
+        Assert.All(errors, e => Assert.StartsWith("STATMSG: ID=6703 SEV=E", e.Message));
+        Assert.All(entries.Where(e => e.Message.StartsWith("STATMSG: ID=670", StringComparison.Ordinal) && !e.Message.Contains("SEV=E")), e => Assert.Equal(LogSeverity.Information, e.Severity));
+
+        // Every other simple record has no severity of its own, "Sync failed" lines included.
+        Assert.All(entries.Where(e => !e.Message.StartsWith("STATMSG:", StringComparison.Ordinal)), e => Assert.Equal(LogSeverity.None, e.Severity));
+        Assert.Equal(LogSeverity.None, EvidenceReader.ReadText(new System.IO.StringReader("STATMSG: ID=6703 SEVERE=E text  $$<SMS_WSUS_SYNC_MANAGER><11-10-2026 07:59:58.512+300><thread=4840 (0x12E8)>\r\n"), "wsyncmgr.log", LogFormat.SmsSimple).Single().Severity);
+    }
 }
