@@ -117,12 +117,15 @@ namespace WsusRemediation.Engine.Iis
                 verbose?.Invoke($"{poolName} stopped after {(_clock.UtcNow - started).TotalSeconds:0.0} s.");
             }
 
-            verbose?.Invoke($"Starting {poolName} on {shownComputer} (at most {StartTimeout.TotalSeconds:0} s, then watched for {SettleTime.TotalSeconds:0} s).");
+            var watched = SettleTime > TimeSpan.Zero ? $", then watched for {SettleTime.TotalSeconds:0} s" : string.Empty;
+            verbose?.Invoke($"Starting {poolName} on {shownComputer} (at most {StartTimeout.TotalSeconds:0} s{watched}).");
             var startAsked = _clock.UtcNow;
             _pools.StartPool(computer, poolName);
             var final = ConfirmStarted(computer, poolName, startAsked, progress, cancellationToken);
             var duration = _clock.UtcNow - started;
-            verbose?.Invoke($"{poolName} is Started and stayed Started for {SettleTime.TotalSeconds:0} s ({duration.TotalSeconds:0.0} s in all).");
+            verbose?.Invoke(SettleTime > TimeSpan.Zero
+                ? $"{poolName} is Started and stayed Started for {SettleTime.TotalSeconds:0} s ({duration.TotalSeconds:0.0} s in all)."
+                : $"{poolName} is Started ({duration.TotalSeconds:0.0} s in all).");
 
             var message = wasStopped
                 ? $"{poolName} was Stopped before the command acted (rapid-fail protection disables a failing pool this way, WAS event 5002) and has been started again. Find the cause before it stops again: Get-WsusPoolTuning, and WAS events 5002/5117 in the System log."
@@ -189,14 +192,15 @@ namespace WsusRemediation.Engine.Iis
         /// acting on it. Fails at once with <c>PoolStoppedAfterStart</c> when it falls back to Stopped after
         /// having been Starting or Started, or when it is still Stopped a settle time after
         /// <paramref name="startAsked"/> (null: nobody asked for a start just now, so Stopped counts at once);
-        /// with <c>PoolStartTimeout</c> when it stays in between. Returns Started.
+        /// with <c>PoolStartTimeout</c> when it stays in between. Returns Started. With <paramref name="startedSince"/>
+        /// (the caller saw it Started then, and has been busy since), the watch counts from that time: it ends at the
+        /// first look when the settle time has already passed.
         /// </summary>
-        public AppPoolState ConfirmStarted(string? computerName, string poolName, DateTimeOffset? startAsked, Action<WaitProgress>? progress, CancellationToken cancellationToken)
+        public AppPoolState ConfirmStarted(string? computerName, string poolName, DateTimeOffset? startAsked, Action<WaitProgress>? progress, CancellationToken cancellationToken, DateTimeOffset? startedSince = null)
         {
             var computer = Scm(computerName);
             var settle = SettleTime;
             var last = AppPoolState.Unknown;
-            DateTimeOffset? startedSince = null;
             DateTimeOffset? runningSeenAt = null;
             var fellBack = false;
             var done = Wait.Until(

@@ -140,6 +140,10 @@ namespace WsusRemediation.Engine.Repair
             private readonly string _shown;
             private SyncTriggerResult? _trigger;
             private WsusSyncStatus? _status;
+            private readonly AppPoolRestarter _quickRestarter;
+
+            // When this run last saw the pool Started after restarting it, while its watch is still owed (see _quickRestarter).
+            private DateTimeOffset? _poolStartedUnwatched;
             private (string Path, string Backup, StepRecord Record)? _tuned;
             private bool _rolledBack;
             private string? _stoppedAt;
@@ -154,6 +158,11 @@ namespace WsusRemediation.Engine.Repair
                 _shown = _computer ?? Environment.MachineName;
                 _tuning = new PoolTuningService(Env.Files, Env.Clock);
                 _restarter = new AppPoolRestarter(Env.Pools, Env.Clock, Options.PollInterval) { StartTimeout = Options.PoolTimeout, StopTimeout = Options.PoolTimeout };
+
+                // When a synchronization follows, the pool restarts of the run are not watched on the spot: the steps in
+                // between (an IIS reset, the SMS services) take longer than the watch, so the pool is watched from its
+                // start until just before the sync, and nobody waits idle for it.
+                _quickRestarter = new AppPoolRestarter(Env.Pools, Env.Clock, Options.PollInterval) { StartTimeout = Options.PoolTimeout, StopTimeout = Options.PoolTimeout, StartSettleTime = TimeSpan.Zero };
             }
 
             private RepairEnvironment Env => _owner._env;
@@ -320,9 +329,10 @@ namespace WsusRemediation.Engine.Repair
                 }
 
                 WsusPoolState state;
+                var deferWatch = SyncFollows(record);
                 try
                 {
-                    state = _restarter.Restart(_computer, Options.PoolName, null, _hooks.Verbose, _hooks.Progress, _token);
+                    state = (deferWatch ? _quickRestarter : _restarter).Restart(_computer, Options.PoolName, null, _hooks.Verbose, _hooks.Progress, _token);
                 }
                 catch (WsusRemediationException ex) when (_tuned is not null && !_rolledBack && ex.Kind != EngineErrorKind.OperationStopped)
                 {
@@ -338,7 +348,9 @@ namespace WsusRemediation.Engine.Repair
                     record.Note = "It was Stopped before the repair (rapid-fail protection leaves it so, WAS event 5002).";
                 }
 
-                // The restarter has watched the pool stay Started; what is left to ask is the web services.
+                // The restarter has watched the pool stay Started, or the watch runs on until the sync; what is left to
+                // ask now is the web services.
+                _poolStartedUnwatched = deferWatch ? Env.Clock.UtcNow : null;
                 if (CheckPoolCameBack(record, alreadyWatched: true))
                 {
                     Resolve(record, RepairStepOutcome.Done, after: record.After, note: record.Note);
@@ -472,6 +484,12 @@ namespace WsusRemediation.Engine.Repair
                 }
 
                 if (!Confirm(record, _shown, "Start a synchronization (MECM SyncNow, else the WSyncMgr.box inbox file, else the WSUS API)"))
+                {
+                    return;
+                }
+
+                // The watch owed since this run restarted the pool (most of it has passed during the steps in between).
+                if (_poolStartedUnwatched is not null && !CheckPoolCameBack(record))
                 {
                     return;
                 }
@@ -610,14 +628,16 @@ namespace WsusRemediation.Engine.Repair
             /// </summary>
             private bool CheckPoolCameBack(StepRecord record, bool alreadyWatched = false)
             {
-                // Steps that do not act on the pool only look at it when this run changed its settings.
-                var actsOnPool = record.Step.Name == RepairStepName.RestartPool || record.Step.Name == RepairStepName.RestartIis;
+                // Steps that do not act on the pool only look at it when this run changed its settings, or (before the
+                // sync) when the watch of a restart is still owed.
+                var actsOnPool = record.Step.Name == RepairStepName.RestartPool || record.Step.Name == RepairStepName.RestartIis
+                    || (record.Step.Name == RepairStepName.StartSync && _poolStartedUnwatched is not null);
                 if (_rolledBack || (_tuned is null && !actsOnPool))
                 {
                     return true;
                 }
 
-                var problem = PoolProblem(alreadyWatched);
+                var problem = PoolProblem(record, alreadyWatched);
                 if (problem is null)
                 {
                     return true;
@@ -636,21 +656,36 @@ namespace WsusRemediation.Engine.Repair
                 return false;
             }
 
-            private string? PoolProblem(bool alreadyWatched)
+            private string? PoolProblem(StepRecord record, bool alreadyWatched)
             {
                 var state = Env.Pools.GetPool(_computer, Options.PoolName)?.State ?? AppPoolState.Unknown;
-                if (!alreadyWatched)
+
+                // A pool that rapid-fail protection disables again right after a restart must be seen before the
+                // synchronization it would cancel: it is watched for the settle time after the IIS reset, or, when a
+                // sync follows, from its start until just before the sync (counting the time the steps in between
+                // took). After other steps one look is enough, unless it is not Started.
+                var restartedHere = record.Step.Name == RepairStepName.RestartIis;
+                var deferWatch = restartedHere && SyncFollows(record);
+                var owedSince = record.Step.Name == RepairStepName.StartSync ? _poolStartedUnwatched : null;
+                if (!alreadyWatched && (state != AppPoolState.Started || (restartedHere && !deferWatch) || owedSince is not null))
                 {
-                    // Watched for the settle time, so a pool that rapid-fail protection disables again right
-                    // after an IIS reset is seen now, not after the synchronization it would cancel.
                     try
                     {
-                        state = _restarter.ConfirmStarted(_computer, Options.PoolName, startAsked: null, _hooks.Progress, _token);
+                        state = (deferWatch ? _quickRestarter : _restarter).ConfirmStarted(_computer, Options.PoolName, startAsked: null, _hooks.Progress, _token, startedSince: owedSince);
                     }
                     catch (WsusRemediationException ex) when (ex.ErrorId == "PoolStoppedAfterStart" || ex.ErrorId == "PoolStartTimeout")
                     {
                         state = Env.Pools.GetPool(_computer, Options.PoolName)?.State ?? AppPoolState.Unknown;
                     }
+                }
+
+                if (deferWatch && state == AppPoolState.Started)
+                {
+                    _poolStartedUnwatched = Env.Clock.UtcNow;
+                }
+                else if (restartedHere || owedSince is not null)
+                {
+                    _poolStartedUnwatched = null;
                 }
 
                 if (state != AppPoolState.Started)
@@ -663,6 +698,10 @@ namespace WsusRemediation.Engine.Repair
                 var web = Env.WebProbe?.GetStatusCode(_computer, _token);
                 return web is >= 500 ? $"the WSUS web services answer HTTP {web}" : null;
             }
+
+            /// <summary>Whether a synchronization is started later in this run (the watch of a pool restart can then run until it).</summary>
+            private bool SyncFollows(StepRecord record) =>
+                _records.Skip(_records.IndexOf(record) + 1).Any(r => r.Step.Name == RepairStepName.StartSync);
 
             private void Rollback(StepRecord record, string problem)
             {
