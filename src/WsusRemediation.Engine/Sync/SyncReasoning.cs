@@ -447,7 +447,22 @@ namespace WsusRemediation.Engine.Sync
                 return string.Empty;
             }
 
-            text = text!.Replace("\r", " ").Replace("\n", " ").TrimEnd('.', ' ');
+            // The reason is the error's first line: wsyncmgr's "~~" stack frames and WSUS's stack traces
+            // follow it and would crowd it out of the table's column. "Sync failed:" repeats the verdict.
+            text = text!.Trim();
+            var lineEnd = text.IndexOfAny(new[] { '\r', '\n' });
+            if (lineEnd > 0)
+            {
+                text = text.Substring(0, lineEnd);
+            }
+
+            const string failedPrefix = "Sync failed:";
+            if (text.StartsWith(failedPrefix, StringComparison.OrdinalIgnoreCase) && text.Length > failedPrefix.Length + 1)
+            {
+                text = text.Substring(failedPrefix.Length);
+            }
+
+            text = text.Trim().TrimEnd('.', ' ');
             return ": " + (text.Length > 160 ? text.Substring(0, 157) + "..." : text);
         }
     }

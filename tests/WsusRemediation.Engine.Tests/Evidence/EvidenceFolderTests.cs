@@ -76,7 +76,9 @@ public sealed class EvidenceFolderTests
         // Three runs WSUS started and cancelled, then 22 hourly retries against the disabled pool.
         Assert.Equal(25, status.CancelledOrFailedStreak);
         Assert.Equal(SyncHealth.Unhealthy, status.Health);
-        Assert.StartsWith("25 synchronizations in a row ended Cancelled or Failed: Sync failed: UssCommunicationError: WebException: The request failed with HTTP status 503: Service Unavailable", status.HealthReason);
+        // The reason is the error's first line: the wsyncmgr "~~" stack frames and "Sync failed:" (the verdict again) stay out.
+        Assert.Equal("25 synchronizations in a row ended Cancelled or Failed: UssCommunicationError: WebException: The request failed with HTTP status 503: Service Unavailable.", status.HealthReason);
+        Assert.Contains("\nat System.Web.Services.Protocols.SoapHttpClientProtocol", status.ErrorText);
     }
 
     [Fact]
