@@ -96,7 +96,7 @@ namespace WsusRemediation.Engine.Logs
             private readonly object _gate = new object();
             private bool _completed;
             private bool _abandoned;
-            private volatile bool _consumerWaiting;
+            private bool _consumerWaiting;
             private bool _producerWaiting;
 
             public ExceptionDispatchInfo? Failure { get; private set; }
@@ -110,9 +110,10 @@ namespace WsusRemediation.Engine.Logs
                     {
                         batch.Add(new Item(entry, null));
 
-                        // A full batch, or a part of one when the caller has run dry (the first entries of a read, a
-                        // slow share): the caller never sits idle while entries wait here.
-                        if (batch.Count >= BatchSize || _consumerWaiting)
+                        // Whole batches only: handing over each entry while the caller waits for one (as tried) made
+                        // the two threads wake each other per entry, which on a busy machine cost up to seven times
+                        // the time of reading on one thread.
+                        if (batch.Count >= BatchSize)
                         {
                             if (!Put(batch, stop))
                             {
