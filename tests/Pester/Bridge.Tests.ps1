@@ -77,6 +77,37 @@ BeforeAll {
     }
 }
 
+Describe 'The WSUS-settings script for another server, run as the child runs it' {
+    It 'reads the settings through the WSUS API at the update point''s port and scheme, and leaves the content folder to the server' {
+        $inspector = [WsusRemediation.Engine.Windows.WsusServerInspector]::new($runner, 'sup01.contoso.com', 8531, $true)
+        $facts = Invoke-WithStandIns @{} { $inspector.Read($none) }
+
+        Get-Calls | Should -Be @('GetUpdateServer(sup01.contoso.com,True,8531)', 'GetConfiguration()')
+        $facts.Configuration.UpstreamServerName | Should -Be 'cas01.contoso.com'
+        $facts.Configuration.UpstreamServerPort | Should -Be 8531
+        $facts.Configuration.UpstreamServerUseSsl | Should -BeTrue
+        $facts.Configuration.UseProxy | Should -BeFalse
+        $facts.ContentFolderSddl | Should -BeNullOrEmpty
+        $facts.Notes | Should -Be @('Content folder: its access rules are read on the server itself; run the command there.')
+        $inspector.Endpoint | Should -Be 'https://sup01.contoso.com:8531'
+    }
+
+    It 'names the address it tried when the server does not answer there' {
+        $inspector = [WsusRemediation.Engine.Windows.WsusServerInspector]::new($runner, 'sup01.contoso.com', 8530, $false)
+        $facts = Invoke-WithStandIns @{ WSUSREM_STANDIN_SCENARIO = 'Unreachable' } { $inspector.Read($none) }
+
+        $facts.Configuration | Should -BeNullOrEmpty
+        $facts.Notes[0] | Should -BeLike 'WSUS API (http://sup01.contoso.com:8530): *Unable to connect to the remote server*'
+    }
+
+    It 'reads this computer''s WSUS through its own default connection' {
+        $facts = Invoke-WithStandIns @{} { [WsusRemediation.Engine.Windows.WsusServerInspector]::new($runner).Read($none) }
+
+        Get-Calls | Should -Be @('GetUpdateServer()', 'GetConfiguration()')
+        $facts.Configuration.UpstreamServerName | Should -Be 'cas01.contoso.com'
+    }
+}
+
 Describe 'The WSUS bridge script, run as the child runs it' {
     It 'reads status, progress, last synchronization and history into the engine snapshot' {
         $snapshot = Invoke-WithStandIns @{ WSUSREM_STANDIN_SCENARIO = 'Running' } { (New-WsusAdapter 'wsus01.contoso.com' 8531 $true).Read(2, $none) }
@@ -338,6 +369,7 @@ Describe 'The bridge scripts use nothing newer than Windows PowerShell 5.1' {
             'WSUS Start'       = Get-BridgeScript $wsus @('Start', 0)
             'ConfigMgr Read'   = Get-BridgeScript $configMgr @('Read', $false, $true)
             'ConfigMgr SyncNow' = Get-BridgeScript $configMgr @('SyncNow', $true, $false)
+            'WSUS settings'    = [WsusRemediation.Engine.Windows.WsusServerInspector].GetProperty('ScriptText', $instance).GetValue([WsusRemediation.Engine.Windows.WsusServerInspector]::new($runner, 'sup01.contoso.com', 8531, $true))
         }
     }
 

@@ -76,7 +76,7 @@ namespace WsusRemediation.Module.Tests
         [InlineData("Get-WsusServiceStatus", "ComputerName")]
         [InlineData("Get-WsusPoolTuning", "ComputerName")]
         [InlineData("Repair-WsusSync", "ComputerName")]
-        [InlineData("Get-WsusSyncDiagnosis", "ComputerName")]
+        [InlineData("Get-WsusSyncDiagnosis", "ComputerName,WsusPort,UseSsl")]
         public void Get_SoftwareUpdatePoint_output_feeds_each_server_to_the_read_cmdlets(string consumerName, string parameters)
         {
             var get = Module.Cmdlet("Get-SoftwareUpdatePoint");

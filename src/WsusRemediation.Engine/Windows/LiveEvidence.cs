@@ -24,7 +24,12 @@ namespace WsusRemediation.Engine.Windows
         /// through their remote protocols, its files through the admin share; its event log and WSUS API only
         /// when run on it). Off Windows: LiveAccessRequiresWindows naming <paramref name="offlineParameter"/>.
         /// </summary>
-        public static LiveEvidenceSources For(string? computerName, IClock clock, string offlineParameter)
+        /// <para>
+        /// Another server's WSUS settings are read through the WSUS API at <paramref name="wsusPort"/> (default
+        /// 8530, or 8531 with <paramref name="useSsl"/>), as Get-WsusSyncStatus reads its status; this computer's
+        /// through its own default connection.
+        /// </para>
+        public static LiveEvidenceSources For(string? computerName, IClock clock, string offlineParameter, int? wsusPort = null, bool useSsl = false)
         {
             WindowsPlatform.RequireWindows("Collecting a live server's evidence", offlineParameter);
             var local = ServiceErrors.IsLocal(computerName);
@@ -55,7 +60,9 @@ namespace WsusRemediation.Engine.Windows
                 Pools = new AppPoolControlAdapter(),
                 Events = local ? new WindowsEventLog() : null,
                 ConfigMgr = new ConfigMgrProviderAdapter(computerName),
-                Wsus = local ? new WsusServerInspector(WindowsPowerShellProcess.Instance) : null,
+                Wsus = local
+                    ? new WsusServerInspector(WindowsPowerShellProcess.Instance)
+                    : new WsusServerInspector(WindowsPowerShellProcess.Instance, computerName, WsusServerInspector.PortFor(wsusPort, useSsl), useSsl),
                 Registry = local ? new RegistryValuesAdapter() : null,
                 Network = local ? new NetworkProbe(clock) : null,
                 LogLocations = locations,
@@ -82,12 +89,39 @@ namespace WsusRemediation.Engine.Windows
         public const string ContractName = "WsusRemediation.WsusServer/1";
 
         private readonly IPowerShellScriptRunner _runner;
+        private readonly string? _computerName;
+        private readonly int _port;
+        private readonly bool _useSsl;
 
-        /// <summary>Creates the inspector over a script runner.</summary>
-        public WsusServerInspector(IPowerShellScriptRunner runner) => _runner = runner ?? throw new ArgumentNullException(nameof(runner));
+        /// <summary>
+        /// Creates the inspector over a script runner: for this computer (no name), or for another WSUS server
+        /// reached through the WSUS API at <paramref name="port"/>, over HTTPS with <paramref name="useSsl"/>.
+        /// </summary>
+        public WsusServerInspector(IPowerShellScriptRunner runner, string? computerName = null, int port = 8530, bool useSsl = false)
+        {
+            _runner = runner ?? throw new ArgumentNullException(nameof(runner));
+            _computerName = string.IsNullOrWhiteSpace(computerName) ? null : computerName;
+            _port = port is > 0 and <= 65535 ? port : throw new ArgumentOutOfRangeException(nameof(port), port, "A TCP port is 1 to 65535.");
+            _useSsl = useSsl;
+        }
+
+        /// <summary>The WSUS web services' port: the one given, else WSUS's defaults (8530 for HTTP, 8531 for HTTPS).</summary>
+        public static int PortFor(int? port, bool useSsl) => port ?? (useSsl ? 8531 : 8530);
+
+        /// <summary>Where the settings are read: "this computer", or the WSUS API's address on the other server.</summary>
+        public string Endpoint => _computerName is null
+            ? "this computer's WSUS"
+            : $"{(_useSsl ? "https" : "http")}://{_computerName}:{_port.ToString(CultureInfo.InvariantCulture)}";
 
         /// <inheritdoc />
-        public WsusServerFacts Read(CancellationToken cancellationToken) => Parse(_runner.Run(Script, TimeSpan.FromMinutes(1), cancellationToken));
+        public WsusServerFacts Read(CancellationToken cancellationToken) => Parse(_runner.Run(ScriptText, TimeSpan.FromMinutes(1), cancellationToken));
+
+        /// <summary>What the child runs: the target, then <see cref="Script"/>.</summary>
+        internal string ScriptText =>
+            "$ComputerName = " + WindowsPowerShellProcess.Quote(_computerName) + "\n"
+            + "$UseSsl = " + (_useSsl ? "$true" : "$false") + "\n"
+            + "$Port = " + _port.ToString(CultureInfo.InvariantCulture) + "\n"
+            + Script;
 
         /// <summary>Reads the script's JSON document.</summary>
         public static WsusServerFacts Parse(string output)
@@ -147,19 +181,26 @@ try {
     $api = Join-Path $env:ProgramFiles 'Update Services\Api\Microsoft.UpdateServices.Administration.dll'
     if (Test-Path -LiteralPath $api) { [void][Reflection.Assembly]::LoadFrom($api) }
     else { [void][Reflection.Assembly]::Load('Microsoft.UpdateServices.Administration, Version=4.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35') }
-    $c = [Microsoft.UpdateServices.Administration.AdminProxy]::GetUpdateServer().GetConfiguration()
+    # Another server through its web services, at the port and scheme its update point uses.
+    $server = if ($ComputerName) { [Microsoft.UpdateServices.Administration.AdminProxy]::GetUpdateServer($ComputerName, $UseSsl, $Port) }
+              else { [Microsoft.UpdateServices.Administration.AdminProxy]::GetUpdateServer() }
+    $c = $server.GetConfiguration()
     $doc.configuration = [ordered]@{
         syncFromMicrosoftUpdate = [bool]$c.SyncFromMicrosoftUpdate; upstreamServerName = [string]$c.UpstreamWsusServerName
         upstreamServerPort = [int]$c.UpstreamWsusServerPortNumber; upstreamServerUseSsl = [bool]$c.UpstreamWsusServerUseSsl
         useProxy = [bool]$c.UseProxy; proxyName = [string]$c.ProxyName; proxyServerPort = [int]$c.ProxyServerPort
         proxyUserName = [string]$c.ProxyUserName; proxyUserDomain = [string]$c.ProxyUserDomain; anonymousProxyAccess = [bool]$c.AnonymousProxyAccess
     }
-} catch { $doc.notes += 'WSUS API: ' + $_.Exception.Message }
-try {
+} catch {
+    $where = if ($ComputerName) { ' (' + $(if ($UseSsl) { 'https' } else { 'http' }) + '://' + $ComputerName + ':' + $Port + ')' } else { '' }
+    $doc.notes += 'WSUS API' + $where + ': ' + $_.Exception.Message
+}
+if ($ComputerName) { $doc.notes += 'Content folder: its access rules are read on the server itself; run the command there.' }
+else { try {
     $setup = Get-ItemProperty -LiteralPath 'HKLM:\SOFTWARE\Microsoft\Update Services\Server\Setup'
     $doc.contentDir = [string]$setup.ContentDir
     if ($doc.contentDir) { $doc.sddl = (Get-Acl -LiteralPath $doc.contentDir).Sddl }
-} catch { $doc.notes += 'Content folder: ' + $_.Exception.Message }
+} catch { $doc.notes += 'Content folder: ' + $_.Exception.Message } }
 $doc | ConvertTo-Json -Compress -Depth 4
 ";
     }

@@ -5,6 +5,7 @@ using WsusRemediation.Common;
 using WsusRemediation.Engine.Common;
 using WsusRemediation.Engine.Diagnosis;
 using WsusRemediation.Engine.PoolTuning;
+using WsusRemediation.Engine.Services;
 using WsusRemediation.Engine.Windows;
 
 namespace WsusRemediation.Commands
@@ -21,13 +22,22 @@ namespace WsusRemediation.Commands
         private const string LiveSet = "Live";
         private const string EvidenceSet = "Evidence";
         private const int ProgressId = 10;
-        private ThrottledQueries<string?, SyncDiagnosis>? _queries;
+        private ThrottledQueries<DiagnosisTarget, SyncDiagnosis>? _queries;
 
         /// <summary>The site server or SUP to diagnose. Default: this computer.</summary>
         [Parameter(Position = 0, ParameterSetName = LiveSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("CN", "PSComputerName")]
         [ValidateNotNullOrEmpty]
         public string[]? ComputerName { get; set; }
+
+        /// <summary>The port of a remote WSUS server's web services, through which its settings are read. Default: 8530, or 8531 with -UseSsl.</summary>
+        [Parameter(ParameterSetName = LiveSet, ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, 65535)]
+        public int WsusPort { get; set; }
+
+        /// <summary>Reads a remote WSUS server's settings over HTTPS.</summary>
+        [Parameter(ParameterSetName = LiveSet, ValueFromPipelineByPropertyName = true)]
+        public SwitchParameter UseSsl { get; set; }
 
         /// <summary>An Export-WsusSyncEvidence zip or folder, or any folder of collected files (searched with its subfolders); each value piped in is one server's evidence.</summary>
         [Parameter(Mandatory = true, ParameterSetName = EvidenceSet, ValueFromPipelineByPropertyName = true)]
@@ -91,13 +101,14 @@ namespace WsusRemediation.Commands
 
             // Every server of the pipeline is diagnosed at the same time (at most -ThrottleLimit at once);
             // what has answered is written now, the rest at the end.
-            _queries ??= StartThrottledQueries<string?, SyncDiagnosis>(DiagnoseServer, ThrottleLimit);
+            _queries ??= StartThrottledQueries<DiagnosisTarget, SyncDiagnosis>(DiagnoseServer, ThrottleLimit);
+            var port = MyInvocation.BoundParameters.ContainsKey(nameof(WsusPort)) ? WsusPort : (int?)null;
             foreach (var computer in ComputerName ?? new string?[] { null })
             {
-                _queries.Add(computer);
+                _queries.Add(new DiagnosisTarget(computer, port, UseSsl));
             }
 
-            WriteQueryEvents(_queries, waitForAll: false, c => c, Write, ProgressId, "Diagnosing the synchronization");
+            WriteQueryEvents(_queries, waitForAll: false, t => t.ComputerName, Write, ProgressId, "Diagnosing the synchronization");
         }
 
         /// <inheritdoc />
@@ -105,16 +116,36 @@ namespace WsusRemediation.Commands
         {
             if (_queries is not null)
             {
-                WriteQueryEvents(_queries, waitForAll: true, c => c, Write, ProgressId, "Diagnosing the synchronization");
+                WriteQueryEvents(_queries, waitForAll: true, t => t.ComputerName, Write, ProgressId, "Diagnosing the synchronization");
             }
         }
 
         // Runs off the pipeline thread: verbose lines go through the context.
-        private SyncDiagnosis DiagnoseServer(string? computer, QueryContext context)
+        private SyncDiagnosis DiagnoseServer(DiagnosisTarget target, QueryContext context)
         {
-            var sources = LiveEvidence.For(computer, SystemClock.Instance, "-EvidencePath");
-            context.Verbose($"Collecting the evidence of '{computer ?? Environment.MachineName}'.");
+            var computer = target.ComputerName;
+            context.Verbose(ServiceErrors.IsLocal(computer)
+                ? $"Collecting the evidence of '{Environment.MachineName}'."
+                : $"Collecting the evidence of '{computer}' (its WSUS settings through the WSUS API at {(target.UseSsl ? "https" : "http")}://{computer}:{WsusServerInspector.PortFor(target.WsusPort, target.UseSsl)}).");
+            var sources = LiveEvidence.For(computer, SystemClock.Instance, "-EvidencePath", target.WsusPort, target.UseSsl);
             return new SyncDiagnosisService().DiagnoseLive(sources, computer, Options, !SkipNetworkCheck, context.CancellationToken, context.Verbose);
+        }
+
+        /// <summary>One server to diagnose, with the port and scheme of its WSUS web services.</summary>
+        private sealed class DiagnosisTarget
+        {
+            public DiagnosisTarget(string? computerName, int? wsusPort, bool useSsl)
+            {
+                ComputerName = computerName;
+                WsusPort = wsusPort;
+                UseSsl = useSsl;
+            }
+
+            public string? ComputerName { get; }
+
+            public int? WsusPort { get; }
+
+            public bool UseSsl { get; }
         }
 
         private void Write(SyncDiagnosis diagnosis)

@@ -1,5 +1,5 @@
 // A stand-in for Microsoft.UpdateServices.Administration 4.0.0.0 (WSUS's administration API), with the
-// names the bridge script uses: AdminProxy.GetUpdateServer, IUpdateServer.GetSubscription, and the
+// names the bridge scripts use: AdminProxy.GetUpdateServer, IUpdateServer.GetSubscription and GetConfiguration, and the
 // subscription's status, progress, last synchronization, history and StartSynchronization. Compiled by
 // tests/Pester/Bridge.Tests.ps1 into "<ProgramFiles>/Update Services/Api/Microsoft.UpdateServices.Administration.dll",
 // where the script looks for it. What it answers is chosen by WSUSREM_STANDIN_SCENARIO; every call is
@@ -66,6 +66,22 @@ namespace Microsoft.UpdateServices.Administration
         string Name { get; }
         int PortNumber { get; }
         ISubscription GetSubscription();
+        IUpdateServerConfiguration GetConfiguration();
+    }
+
+    // The settings the WSUS-settings script reads (a downstream server of cas01 over HTTPS, no proxy).
+    public interface IUpdateServerConfiguration
+    {
+        bool SyncFromMicrosoftUpdate { get; }
+        string UpstreamWsusServerName { get; }
+        int UpstreamWsusServerPortNumber { get; }
+        bool UpstreamWsusServerUseSsl { get; }
+        bool UseProxy { get; }
+        string ProxyName { get; }
+        int ProxyServerPort { get; }
+        string ProxyUserName { get; }
+        string ProxyUserDomain { get; }
+        bool AnonymousProxyAccess { get; }
     }
 
     public class AdminProxy
@@ -131,6 +147,26 @@ namespace Microsoft.UpdateServices.Internal.BaseApi
             StandIn.Log("GetSubscription()");
             return new Subscription();
         }
+
+        public IUpdateServerConfiguration GetConfiguration()
+        {
+            StandIn.Log("GetConfiguration()");
+            return new UpdateServerConfiguration();
+        }
+    }
+
+    public class UpdateServerConfiguration : IUpdateServerConfiguration
+    {
+        public bool SyncFromMicrosoftUpdate { get { return false; } }
+        public string UpstreamWsusServerName { get { return "cas01.contoso.com"; } }
+        public int UpstreamWsusServerPortNumber { get { return 8531; } }
+        public bool UpstreamWsusServerUseSsl { get { return true; } }
+        public bool UseProxy { get { return false; } }
+        public string ProxyName { get { return ""; } }
+        public int ProxyServerPort { get { return 80; } }
+        public string ProxyUserName { get { return ""; } }
+        public string ProxyUserDomain { get { return ""; } }
+        public bool AnonymousProxyAccess { get { return true; } }
     }
 
     public class Subscription : ISubscription

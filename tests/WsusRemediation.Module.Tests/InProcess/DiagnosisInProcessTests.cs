@@ -98,6 +98,30 @@ namespace WsusRemediation.Module.Tests.InProcess
             Assert.Contains("-EvidencePath", run.Errors[0].Exception.Message, StringComparison.Ordinal);
             Assert.Contains("-SourcePath", run.Errors[1].Exception.Message, StringComparison.Ordinal);
         }
+
+        [OffWindowsFact]
+        public void Software_update_points_piped_in_give_each_server_its_own_WSUS_port_and_scheme()
+        {
+            var run = InProcessPowerShell.Run(
+                "function P($name, $port, $ssl) { [WsusRemediation.Engine.Hierarchy.SoftwareUpdatePoint]@{ ComputerName = $name; SiteCode = 'P01'; WsusPort = $port; UseSsl = $ssl } }; " +
+                "(P 'SUP01.contoso.com' 8531 $true), (P 'SUP02.contoso.com' 8530 $false) | Get-WsusSyncDiagnosis -ThrottleLimit 1 -Verbose -ErrorAction SilentlyContinue; " +
+                "Get-WsusSyncDiagnosis -ComputerName SUP03.contoso.com -UseSsl -Verbose -ErrorAction SilentlyContinue");
+
+            Assert.Contains("Collecting the evidence of 'SUP01.contoso.com' (its WSUS settings through the WSUS API at https://SUP01.contoso.com:8531).", run.Verbose);
+            Assert.Contains("Collecting the evidence of 'SUP02.contoso.com' (its WSUS settings through the WSUS API at http://SUP02.contoso.com:8530).", run.Verbose);
+            Assert.Contains("Collecting the evidence of 'SUP03.contoso.com' (its WSUS settings through the WSUS API at https://SUP03.contoso.com:8531).", run.Verbose);
+            Assert.Equal(3, run.RecordedErrors.Count(e => e.FullyQualifiedErrorId == "LiveAccessRequiresWindows,WsusRemediation.Commands.GetWsusSyncDiagnosisCommand"));
+        }
+
+        [Fact]
+        public void A_WSUS_port_outside_TCPs_range_is_refused_by_binding_and_the_port_needs_the_live_set()
+        {
+            var range = InProcessPowerShell.RunStatement("Get-WsusSyncDiagnosis -ComputerName SUP01 -WsusPort 70000");
+            var offline = InProcessPowerShell.RunStatement("Get-WsusSyncDiagnosis -EvidencePath . -WsusPort 8531");
+
+            Assert.Equal("ParameterArgumentValidationError,WsusRemediation.Commands.GetWsusSyncDiagnosisCommand", range.TerminatingError?.FullyQualifiedErrorId);
+            Assert.Equal("AmbiguousParameterSet,WsusRemediation.Commands.GetWsusSyncDiagnosisCommand", offline.TerminatingError?.FullyQualifiedErrorId);
+        }
     }
 
     /// <summary>A test about what happens without Windows: reported as skipped on Windows, where the live path would run instead.</summary>
