@@ -77,6 +77,7 @@ namespace WsusRemediation.Module.Tests
         [InlineData("Get-WsusPoolTuning", "ComputerName")]
         [InlineData("Repair-WsusSync", "ComputerName")]
         [InlineData("Get-WsusSyncDiagnosis", "ComputerName,WsusPort,UseSsl")]
+        [InlineData("Get-WsusRepairPlan", "ComputerName,WsusPort,UseSsl")]
         public void Get_SoftwareUpdatePoint_output_feeds_each_server_to_the_read_cmdlets(string consumerName, string parameters)
         {
             var get = Module.Cmdlet("Get-SoftwareUpdatePoint");

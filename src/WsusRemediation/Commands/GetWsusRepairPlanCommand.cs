@@ -24,14 +24,34 @@ namespace WsusRemediation.Commands
         private const string EvidenceSet = "Evidence";
         private const string FindingSet = "Finding";
 
-        private readonly List<(string? Computer, WsusSyncFinding Finding)> _findings = new List<(string?, WsusSyncFinding)>();
+        private const int ProgressId = 13;
 
-        /// <summary>The site server or WSUS server. Default: this computer (live), or the server the evidence or findings name.</summary>
+        private readonly List<(string? Computer, WsusSyncFinding Finding)> _findings = new List<(string?, WsusSyncFinding)>();
+        private ThrottledQueries<PlanTarget, IReadOnlyList<WsusRepairStep>>? _queries;
+
+        /// <summary>
+        /// Live: the site servers or WSUS servers to plan for, diagnosed at the same time (default: this computer).
+        /// With -EvidencePath or findings: the one name of the server they come from (default: the name they carry).
+        /// </summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = LiveSet)]
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = EvidenceSet)]
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = FindingSet)]
         [Alias("CN", "PSComputerName")]
-        public string? ComputerName { get; set; }
+        public string[]? ComputerName { get; set; }
+
+        /// <summary>The port of a remote WSUS server's web services, through which the diagnosis reads its settings. Default: 8530, or 8531 with -UseSsl.</summary>
+        [Parameter(ParameterSetName = LiveSet, ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, 65535)]
+        public int WsusPort { get; set; }
+
+        /// <summary>Reads a remote WSUS server's settings over HTTPS.</summary>
+        [Parameter(ParameterSetName = LiveSet, ValueFromPipelineByPropertyName = true)]
+        public SwitchParameter UseSsl { get; set; }
+
+        /// <summary>How many servers are diagnosed and planned at the same time.</summary>
+        [Parameter(ParameterSetName = LiveSet)]
+        [ValidateRange(1, ThrottledQueries.MaximumThrottleLimit)]
+        public int ThrottleLimit { get; set; } = ThrottledQueries.DefaultThrottleLimit;
 
         /// <summary>Evidence collected from the server (a bundle from Export-WsusSyncEvidence, zip or folder, or any folder of collected files): plans offline, on any OS.</summary>
         [Parameter(Mandatory = true, ParameterSetName = EvidenceSet)]
@@ -59,13 +79,15 @@ namespace WsusRemediation.Commands
                 switch (ParameterSetName)
                 {
                     case FindingSet:
+                        var named = OneComputerName();
                         foreach (var finding in Finding ?? Array.Empty<WsusSyncFinding>())
                         {
-                            _findings.Add((string.IsNullOrEmpty(ComputerName) ? finding.ComputerName : ComputerName, finding));
+                            _findings.Add((string.IsNullOrEmpty(named) ? finding.ComputerName : named, finding));
                         }
 
                         break;
                     case EvidenceSet:
+                        var name = OneComputerName();
                         var paths = EvidencePath!.Select(p => ResolveFileSystemPath(p, "InvalidEvidencePath")).ToList();
                         var evidence = RepairPlanning.DiagnoseEvidence(paths, Profile, CancellationToken, WriteVerbose);
                         foreach (var problem in evidence.Problems)
@@ -73,12 +95,20 @@ namespace WsusRemediation.Commands
                             WriteWarning(problem);
                         }
 
-                        var computer = string.IsNullOrEmpty(ComputerName) ? evidence.ComputerName ?? string.Empty : ComputerName!;
-                        WritePlan(computer, isRemote: true, evidence.Findings, () => evidence.Configuration, evidence.ConfigurationShownAs);
+                        var computer = string.IsNullOrEmpty(name) ? evidence.ComputerName ?? string.Empty : name!;
+                        WriteSteps(Plan(computer, isRemote: true, evidence.Findings, () => evidence.Configuration, WriteVerbose, evidence.ConfigurationShownAs));
                         break;
                     default:
-                        var live = RepairDiagnosis.Live(ComputerName, Profile, CancellationToken, WriteVerbose);
-                        WritePlan(RepairCmdletSupport.Shown(ComputerName), !ServiceErrors.IsLocal(ComputerName), live, () => RepairCmdletSupport.LiveConfiguration(ComputerName));
+                        // Every server of the pipeline is diagnosed at the same time (at most -ThrottleLimit at once),
+                        // as Get-WsusSyncDiagnosis does; each plan is written whole, as its server answers.
+                        _queries ??= StartThrottledQueries<PlanTarget, IReadOnlyList<WsusRepairStep>>(PlanServer, ThrottleLimit);
+                        var port = MyInvocation.BoundParameters.ContainsKey(nameof(WsusPort)) ? WsusPort : (int?)null;
+                        foreach (var server in ComputerName ?? new string?[] { null })
+                        {
+                            _queries.Add(new PlanTarget(string.IsNullOrWhiteSpace(server) ? null : server!.Trim(), port, UseSsl));
+                        }
+
+                        WriteQueryEvents(_queries, waitForAll: false, t => t.ComputerName, WriteSteps, ProgressId, "Planning the repair");
                         break;
                 }
             }
@@ -91,21 +121,77 @@ namespace WsusRemediation.Commands
         /// <inheritdoc />
         protected override void EndProcessing()
         {
+            if (_queries is not null)
+            {
+                WriteQueryEvents(_queries, waitForAll: true, t => t.ComputerName, WriteSteps, ProgressId, "Planning the repair");
+            }
+
             foreach (var (computer, findings) in RepairCmdletSupport.ByComputer(_findings))
             {
                 var shown = string.IsNullOrEmpty(computer) ? string.Empty : computer!;
-                WritePlan(shown, !ServiceErrors.IsLocal(computer), findings, () => RepairCmdletSupport.LiveConfiguration(computer));
+                WriteSteps(Plan(shown, !ServiceErrors.IsLocal(computer), findings, () => RepairCmdletSupport.LiveConfiguration(computer), WriteVerbose));
             }
         }
 
-        private void WritePlan(string computerName, bool isRemote, IReadOnlyList<WsusSyncFinding> findings, Func<ApplicationHostDocument?> configuration, string? configurationShownAs = null)
+        // Evidence and findings come from one server; -ComputerName then only names it. Several names are wrong
+        // for the whole command, not for one piped finding: it stops.
+        private string? OneComputerName()
         {
-            WriteVerbose($"Planning for {(computerName.Length == 0 ? "the evidence's server" : computerName)} from {findings.Count} finding(s): {string.Join(", ", findings.Select(f => f.Id))}.");
-            var request = RepairPlanning.Request(computerName, isRemote, findings, Profile, All, steps: null, skipSync: false, configuration, WriteVerbose, configurationShownAs);
-            foreach (var step in RepairPlanner.Plan(request))
+            if (ComputerName is not { Length: > 1 })
+            {
+                return ComputerName?.FirstOrDefault();
+            }
+
+            ThrowEngineError(new WsusRemediationException(
+                "OneComputerNameOnly",
+                EngineErrorKind.InvalidArgument,
+                $"With -EvidencePath or findings, -ComputerName names the one server they come from; got {ComputerName.Length} names ({string.Join(", ", ComputerName)}).",
+                ComputerName)
+            {
+                RecommendedAction = "Give one name, or none to use the name the evidence or the findings carry; to plan for several live servers, leave out -EvidencePath and -Finding.",
+            });
+            return null;
+        }
+
+        // Runs off the pipeline thread: verbose lines go through the context.
+        private IReadOnlyList<WsusRepairStep> PlanServer(PlanTarget target, QueryContext context)
+        {
+            var computer = target.ComputerName;
+            context.Verbose(RepairDiagnosis.Collecting(computer, target.WsusPort, target.UseSsl));
+            var findings = RepairDiagnosis.Live(computer, Profile, context.CancellationToken, context.Verbose, target.WsusPort, target.UseSsl);
+            return Plan(RepairCmdletSupport.Shown(computer), !ServiceErrors.IsLocal(computer), findings, () => RepairCmdletSupport.LiveConfiguration(computer), context.Verbose);
+        }
+
+        private IReadOnlyList<WsusRepairStep> Plan(string computerName, bool isRemote, IReadOnlyList<WsusSyncFinding> findings, Func<ApplicationHostDocument?> configuration, Action<string> verbose, string? configurationShownAs = null)
+        {
+            verbose($"Planning for {(computerName.Length == 0 ? "the evidence's server" : computerName)} from {findings.Count} finding(s): {string.Join(", ", findings.Select(f => f.Id))}.");
+            var request = RepairPlanning.Request(computerName, isRemote, findings, Profile, All, steps: null, skipSync: false, configuration, verbose, configurationShownAs);
+            return RepairPlanner.Plan(request);
+        }
+
+        private void WriteSteps(IReadOnlyList<WsusRepairStep> steps)
+        {
+            foreach (var step in steps)
             {
                 WriteObject(step);
             }
+        }
+
+        /// <summary>One server to plan for, with the port and scheme of its WSUS web services.</summary>
+        private sealed class PlanTarget
+        {
+            public PlanTarget(string? computerName, int? wsusPort, bool useSsl)
+            {
+                ComputerName = computerName;
+                WsusPort = wsusPort;
+                UseSsl = useSsl;
+            }
+
+            public string? ComputerName { get; }
+
+            public int? WsusPort { get; }
+
+            public bool UseSsl { get; }
         }
     }
 }

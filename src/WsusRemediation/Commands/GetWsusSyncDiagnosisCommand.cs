@@ -5,7 +5,6 @@ using WsusRemediation.Common;
 using WsusRemediation.Engine.Common;
 using WsusRemediation.Engine.Diagnosis;
 using WsusRemediation.Engine.PoolTuning;
-using WsusRemediation.Engine.Services;
 using WsusRemediation.Engine.Windows;
 
 namespace WsusRemediation.Commands
@@ -124,9 +123,7 @@ namespace WsusRemediation.Commands
         private SyncDiagnosis DiagnoseServer(DiagnosisTarget target, QueryContext context)
         {
             var computer = target.ComputerName;
-            context.Verbose(ServiceErrors.IsLocal(computer)
-                ? $"Collecting the evidence of '{Environment.MachineName}'."
-                : $"Collecting the evidence of '{computer}' (its WSUS settings through the WSUS API at {(target.UseSsl ? "https" : "http")}://{computer}:{WsusServerInspector.PortFor(target.WsusPort, target.UseSsl)}).");
+            context.Verbose(RepairDiagnosis.Collecting(computer, target.WsusPort, target.UseSsl));
             var sources = LiveEvidence.For(computer, SystemClock.Instance, "-EvidencePath", target.WsusPort, target.UseSsl);
             return new SyncDiagnosisService().DiagnoseLive(sources, computer, Options, !SkipNetworkCheck, context.CancellationToken, context.Verbose);
         }

@@ -56,6 +56,38 @@ namespace WsusRemediation.Module.Tests.InProcess
             Assert.Empty(timeout.WhatIfLines);
         }
 
+        [OffWindowsFact]
+        public void A_live_plan_takes_several_servers_each_diagnosed_at_its_WSUS_port_and_one_error_each_off_Windows()
+        {
+            var run = InProcessPowerShell.Run(
+                "Get-WsusRepairPlan -ComputerName SUP01.contoso.com, SUP02.contoso.com -UseSsl -ThrottleLimit 2 -Verbose -ErrorAction SilentlyContinue; " +
+                "[WsusRemediation.Engine.Hierarchy.SoftwareUpdatePoint]@{ ComputerName = 'SUP03.contoso.com'; SiteCode = 'P01'; WsusPort = 443; UseSsl = $true } | Get-WsusRepairPlan -Verbose -ErrorAction SilentlyContinue");
+
+            Assert.Contains("Collecting the evidence of 'SUP01.contoso.com' (its WSUS settings through the WSUS API at https://SUP01.contoso.com:8531).", run.Verbose);
+            Assert.Contains("Collecting the evidence of 'SUP02.contoso.com' (its WSUS settings through the WSUS API at https://SUP02.contoso.com:8531).", run.Verbose);
+            Assert.Contains("Collecting the evidence of 'SUP03.contoso.com' (its WSUS settings through the WSUS API at https://SUP03.contoso.com:443).", run.Verbose);
+            var errors = run.RecordedErrors.Where(e => e.FullyQualifiedErrorId == "LiveAccessRequiresWindows,WsusRemediation.Commands.GetWsusRepairPlanCommand").ToList();
+            Assert.Equal(3, errors.Count);
+            Assert.Equal(new[] { "SUP01.contoso.com", "SUP02.contoso.com", "SUP03.contoso.com" }, errors.Select(e => (string)e.TargetObject).OrderBy(t => t, StringComparer.Ordinal));
+            Assert.Empty(run.Output);
+        }
+
+        [Fact]
+        public void Findings_come_from_one_server_so_one_name_overrides_theirs_and_several_are_refused()
+        {
+            var one = InProcessPowerShell.Run(GuideFindings + "$guide | Get-WsusRepairPlan -ComputerName CM02 | ForEach-Object ComputerName").AssertNoErrors();
+            var two = InProcessPowerShell.RunStatement(GuideFindings + "$guide | Get-WsusRepairPlan -ComputerName CM02, CM03");
+            var evidence = InProcessPowerShell.RunStatement("Get-WsusRepairPlan -EvidencePath . -ComputerName CM02, CM03");
+
+            Assert.Equal(7, one.Output.Count);
+            Assert.All(one.Output, o => Assert.Equal("CM02", o.BaseObject));
+            Assert.Equal("OneComputerNameOnly,WsusRemediation.Commands.GetWsusRepairPlanCommand", evidence.TerminatingError?.FullyQualifiedErrorId);
+            var refused = two.TerminatingError!;
+            Assert.Equal("OneComputerNameOnly,WsusRemediation.Commands.GetWsusRepairPlanCommand", refused.FullyQualifiedErrorId);
+            Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, refused.CategoryInfo.Category);
+            Assert.Empty(two.Output);
+        }
+
         [Theory]
         [InlineData("-ServiceTimeout 0", "-ServiceTimeout must be more than 0 and at most 01:00:00; got 00:00:00.")]
         [InlineData("-ServiceTimeout '01:00:01'", "-ServiceTimeout must be more than 0 and at most 01:00:00; got 01:00:01.")]
