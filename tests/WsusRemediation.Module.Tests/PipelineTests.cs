@@ -75,7 +75,7 @@ namespace WsusRemediation.Module.Tests
         [InlineData("Get-WsusSyncStatus", "ComputerName,WsusPort,UseSsl")]
         [InlineData("Get-WsusServiceStatus", "ComputerName")]
         [InlineData("Get-WsusPoolTuning", "ComputerName")]
-        [InlineData("Repair-WsusSync", "ComputerName")]
+        [InlineData("Repair-WsusSync", "ComputerName,WsusPort,UseSsl")]
         [InlineData("Get-WsusSyncDiagnosis", "ComputerName,WsusPort,UseSsl")]
         [InlineData("Get-WsusRepairPlan", "ComputerName,WsusPort,UseSsl")]
         public void Get_SoftwareUpdatePoint_output_feeds_each_server_to_the_read_cmdlets(string consumerName, string parameters)

@@ -157,7 +157,6 @@ namespace WsusRemediation.Commands
         private IReadOnlyList<WsusRepairStep> PlanServer(PlanTarget target, QueryContext context)
         {
             var computer = target.ComputerName;
-            context.Verbose(RepairDiagnosis.Collecting(computer, target.WsusPort, target.UseSsl));
             var findings = RepairDiagnosis.Live(computer, Profile, context.CancellationToken, context.Verbose, target.WsusPort, target.UseSsl);
             return Plan(RepairCmdletSupport.Shown(computer), !ServiceErrors.IsLocal(computer), findings, () => RepairCmdletSupport.LiveConfiguration(computer), context.Verbose);
         }

@@ -37,6 +37,15 @@ namespace WsusRemediation.Commands
         [Alias("CN", "PSComputerName")]
         public string? ComputerName { get; set; }
 
+        /// <summary>The port of a remote WSUS server's web services, for the diagnosis and the synchronization through the WSUS API. Default: 8530, or 8531 with -UseSsl.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, 65535)]
+        public int WsusPort { get; set; }
+
+        /// <summary>Reaches a remote WSUS server's web services over HTTPS.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public SwitchParameter UseSsl { get; set; }
+
         /// <summary>Findings to repair from (Get-WsusSyncDiagnosis | Repair-WsusSync) instead of a new diagnosis.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = FindingSet)]
         [RepairInputTransformation]
@@ -143,7 +152,7 @@ namespace WsusRemediation.Commands
                 default:
                     try
                     {
-                        var findings = RepairDiagnosis.Live(ComputerName, Profile ?? PoolTuningProfileName.Recommended, CancellationToken, WriteVerbose);
+                        var findings = RepairDiagnosis.Live(ComputerName, Profile ?? PoolTuningProfileName.Recommended, CancellationToken, WriteVerbose, Port, UseSsl);
                         RepairFromFindings(ComputerName, findings);
                     }
                     catch (WsusRemediationException ex)
@@ -225,7 +234,9 @@ namespace WsusRemediation.Commands
             }
 
             var profile = Profile ?? plan.FirstOrDefault(s => s.Profile is not null)?.Profile ?? PoolTuningProfileName.Recommended;
-            var environment = RepairCmdletSupport.LiveEnvironment(computer, configuration, token => RepairDiagnosis.Live(computer, profile, token, null));
+            var port = Port;
+            var useSsl = UseSsl.IsPresent;
+            var environment = RepairCmdletSupport.LiveEnvironment(computer, configuration, token => RepairDiagnosis.Live(computer, profile, token, null, port, useSsl), port, useSsl);
             var options = new RepairOptions
             {
                 ComputerName = computer,
@@ -311,6 +322,8 @@ namespace WsusRemediation.Commands
             var folder = Path.GetDirectoryName(_reportPath) ?? string.Empty;
             return Path.Combine(folder, $"{Path.GetFileNameWithoutExtension(_reportPath)}.{shown}{Path.GetExtension(_reportPath)}");
         }
+
+        private int? Port => MyInvocation.BoundParameters.ContainsKey(nameof(WsusPort)) ? WsusPort : (int?)null;
 
         private bool IsWhatIf() =>
             MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)

@@ -40,8 +40,8 @@ namespace WsusRemediation.Common
             items.GroupBy(i => ServiceCmdletSupport.Key(i.Computer), StringComparer.OrdinalIgnoreCase)
                 .Select(g => (g.First().Computer, (IReadOnlyList<WsusSyncFinding>)g.Select(i => i.Finding).ToList()));
 
-        /// <summary>The repair's ports on a live server: the same adapters the single cmdlets use.</summary>
-        public static RepairEnvironment LiveEnvironment(string? computerName, ApplicationHostDocument? configuration, Func<CancellationToken, IReadOnlyList<WsusSyncFinding>>? diagnose)
+        /// <summary>The repair's ports on a live server: the same adapters the single cmdlets use (another server's WSUS API at its port and scheme).</summary>
+        public static RepairEnvironment LiveEnvironment(string? computerName, ApplicationHostDocument? configuration, Func<CancellationToken, IReadOnlyList<WsusSyncFinding>>? diagnose, int? wsusPort = null, bool useSsl = false)
         {
             WindowsPlatform.RequireWindows("Repairing a live server", "Get-WsusRepairPlan -EvidencePath (a plan from collected evidence)");
             var clock = SystemClock.Instance;
@@ -53,7 +53,7 @@ namespace WsusRemediation.Common
                 Files = PhysicalFileStore.Instance,
                 Services = serviceControlManager,
                 Pools = new AppPoolControlAdapter(),
-                Sync = SyncSources.Live(remote, clock),
+                Sync = SyncSources.Live(remote, clock, wsusPort, useSsl),
                 WebProbe = HttpWsusWebServiceProbe.FromConfiguration(configuration),
                 StartTypes = serviceControlManager,
                 Log = new CmTraceLog(CmTraceLog.DefaultPath, clock),

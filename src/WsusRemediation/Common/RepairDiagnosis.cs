@@ -20,7 +20,10 @@ namespace WsusRemediation.Common
                 : $"Collecting the evidence of '{computerName}' (its WSUS settings through the WSUS API at {(useSsl ? "https" : "http")}://{computerName}:{WsusServerInspector.PortFor(wsusPort, useSsl)}).";
 
         // Another server's WSUS settings are read at its WSUS port and scheme (default 8530, HTTP).
-        public static IReadOnlyList<WsusSyncFinding> Live(string? computerName, PoolTuningProfileName profile, CancellationToken cancellationToken, Action<string>? verbose, int? wsusPort = null, bool useSsl = false) =>
-            new SyncDiagnosisService().DiagnoseLive(LiveEvidence.For(computerName, SystemClock.Instance, "-EvidencePath", wsusPort, useSsl), computerName, new DiagnosisOptions { Profile = profile }, runNetworkChecks: true, cancellationToken, verbose).Findings;
+        public static IReadOnlyList<WsusSyncFinding> Live(string? computerName, PoolTuningProfileName profile, CancellationToken cancellationToken, Action<string>? verbose, int? wsusPort = null, bool useSsl = false)
+        {
+            verbose?.Invoke(Collecting(computerName, wsusPort, useSsl));
+            return new SyncDiagnosisService().DiagnoseLive(LiveEvidence.For(computerName, SystemClock.Instance, "-EvidencePath", wsusPort, useSsl), computerName, new DiagnosisOptions { Profile = profile }, runNetworkChecks: true, cancellationToken, verbose).Findings;
+        }
     }
 }

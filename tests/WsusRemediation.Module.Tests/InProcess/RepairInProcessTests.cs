@@ -72,6 +72,17 @@ namespace WsusRemediation.Module.Tests.InProcess
             Assert.Empty(run.Output);
         }
 
+        [OffWindowsFact]
+        public void A_software_update_point_piped_into_Repair_WsusSync_is_diagnosed_at_its_own_WSUS_port()
+        {
+            var run = InProcessPowerShell.Run(
+                "[WsusRemediation.Engine.Hierarchy.SoftwareUpdatePoint]@{ ComputerName = 'SUP01.contoso.com'; SiteCode = 'P01'; WsusPort = 8531; UseSsl = $true } | Repair-WsusSync -Confirm:$false -Verbose -ErrorAction SilentlyContinue");
+
+            Assert.Contains("Collecting the evidence of 'SUP01.contoso.com' (its WSUS settings through the WSUS API at https://SUP01.contoso.com:8531).", run.Verbose);
+            Assert.Equal("LiveAccessRequiresWindows," + RepairId, Assert.Single(run.RecordedErrors).FullyQualifiedErrorId);
+            Assert.Empty(run.Output);
+        }
+
         [Fact]
         public void Findings_come_from_one_server_so_one_name_overrides_theirs_and_several_are_refused()
         {
