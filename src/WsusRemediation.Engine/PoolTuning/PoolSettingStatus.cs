@@ -17,8 +17,10 @@ namespace WsusRemediation.Engine.PoolTuning
     public sealed class PoolSettingStatus
     {
         /// <summary>Creates a status line.</summary>
-        public PoolSettingStatus(string poolName, PoolSettingDefinition definition, object current, PoolSettingSource source, object? recommended, string? warning)
+        public PoolSettingStatus(string computerName, string configurationPath, string poolName, PoolSettingDefinition definition, object current, PoolSettingSource source, object? recommended, string? warning)
         {
+            ComputerName = computerName;
+            ConfigurationPath = configurationPath;
             PoolName = poolName;
             Definition = definition;
             Current = current;
@@ -26,6 +28,16 @@ namespace WsusRemediation.Engine.PoolTuning
             Recommended = recommended;
             Warning = warning;
         }
+
+        /// <summary>
+        /// The server, as on <see cref="WsusPoolTuning.ComputerName"/> (empty for a file read offline).
+        /// With <see cref="ConfigurationPath"/> and <see cref="PoolName"/> it binds to Set-WsusPoolTuning,
+        /// so a setting piped from Test-WsusPoolTuning -Detailed changes the server and file it was read from.
+        /// </summary>
+        public string ComputerName { get; }
+
+        /// <summary>The applicationHost.config the value was read from.</summary>
+        public string ConfigurationPath { get; }
 
         /// <summary>The pool.</summary>
         public string PoolName { get; }

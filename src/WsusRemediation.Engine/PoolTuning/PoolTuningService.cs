@@ -210,7 +210,7 @@ namespace WsusRemediation.Engine.PoolTuning
             {
                 var (value, source) = Effective(document, pool, definition);
                 targets.TryGetValue(definition, out var recommended);
-                statuses.Add(new PoolSettingStatus(pool.GetAttribute("name")!, definition, value, source, recommended, WarningFor(definition, value)));
+                statuses.Add(new PoolSettingStatus(computerName, document.Path, pool.GetAttribute("name")!, definition, value, source, recommended, WarningFor(definition, value)));
             }
 
             return new WsusPoolTuning(computerName, pool.GetAttribute("name")!, state, document.Path, profile, statuses);

@@ -18,6 +18,10 @@ namespace WsusRemediation.Commands
     {
         private IReadOnlyDictionary<PoolSettingDefinition, object> _desired = new Dictionary<PoolSettingDefinition, object>();
 
+        // Pools already set by this pipeline, by file and pool: the settings piped from
+        // Test-WsusPoolTuning -Detailed name the same pool once per setting, and it is tuned once.
+        private readonly HashSet<string> _poolsDone = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
         /// <summary>A remote server, reached through its admin$ share.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("CN", "PSComputerName")]
@@ -135,6 +139,12 @@ namespace WsusRemediation.Commands
                 var document = LoadDocument();
                 foreach (var name in PoolTuningService.ExpandPoolNames(document, RequestedPoolNames))
                 {
+                    if (!_poolsDone.Add(document.Path + "|" + name))
+                    {
+                        WriteVerbose($"{name} in '{document.Path}' was already set by this pipeline.");
+                        continue;
+                    }
+
                     try
                     {
                         document = SetPool(document, name, backupFolder);

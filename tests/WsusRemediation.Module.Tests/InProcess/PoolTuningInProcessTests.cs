@@ -81,6 +81,45 @@ namespace WsusRemediation.Module.Tests.InProcess
         }
 
         [Fact]
+        public void Settings_from_Test_Detailed_piped_into_Set_WhatIf_name_the_tested_file_once_per_pool()
+        {
+            // Five settings are off; each piped setting names its pool and file, and the pool is planned once.
+            var run = InProcessPowerShell.Run(
+                "Test-WsusPoolTuning -ConfigurationPath $config -Detailed | Set-WsusPoolTuning -WhatIf",
+                ("config", _config)).AssertNoErrors();
+
+            var target = $"on target \"WsusPool ({_config})\".";
+            Assert.Equal(5, run.WhatIfLines.Count);
+            Assert.All(run.WhatIfLines, line => Assert.EndsWith(target, line));
+            Assert.Equal(_before, File.ReadAllBytes(_config));
+        }
+
+        [Fact]
+        public void Settings_from_Test_Detailed_piped_into_Set_tune_the_tested_file_with_one_backup()
+        {
+            var run = InProcessPowerShell.Run(
+                "Test-WsusPoolTuning -ConfigurationPath $config -Detailed | Set-WsusPoolTuning -Confirm:$false -Verbose; " +
+                "Test-WsusPoolTuning -ConfigurationPath $config",
+                ("config", _config)).AssertNoErrors();
+
+            Assert.Equal(new object[] { true }, run.Output.Select(o => o.BaseObject).ToArray());
+            Assert.Single(FilesBesideConfig());
+            Assert.Equal(4, run.Verbose.Count(v => v.Contains("already set by this pipeline", StringComparison.Ordinal)));
+        }
+
+        [Fact]
+        public void A_setting_status_carries_the_server_and_file_it_was_read_from()
+        {
+            var run = InProcessPowerShell.Run(
+                "@(Test-WsusPoolTuning -ConfigurationPath $config -Detailed)[0]",
+                ("config", _config)).AssertNoErrors();
+
+            var setting = Assert.Single(run.Output);
+            Assert.Equal(_config, setting.Properties["ConfigurationPath"].Value);
+            Assert.Equal(string.Empty, setting.Properties["ComputerName"].Value);
+        }
+
+        [Fact]
         public void PassThru_returns_the_tuned_pool_read_back_from_the_file()
         {
             var run = InProcessPowerShell.Run(
