@@ -102,4 +102,22 @@ Describe 'Pool tuning cmdlets' {
         $off.Name | Should -Contain 'queueLength'
         $off | ForEach-Object { $_.IsCompliant | Should -BeFalse }
     }
+
+    It 'shows each file''s pools under its path, long pool names whole, at 80 columns' {
+        # Two files in one pipeline: offline rows have no ComputerName, so only the group tells them apart.
+        $second = Join-Path $TestDrive 'cm02 [copy].config'
+        Copy-Item -LiteralPath $config -Destination $second
+        $tunings = Get-Item -LiteralPath $config, $second | Get-WsusPoolTuning -PoolName *
+        # (The group line is free text: wide enough here for the test drive's long path on one line.)
+        $tunings | Out-String -Width 200 | ForEach-Object { $_ -split '\r?\n' } | Where-Object { $_ -like '*ConfigurationPath: *' } |
+            ForEach-Object { $_.Trim() } |
+            Should -Be @("ConfigurationPath: $((Resolve-Path -LiteralPath $config).ProviderPath)", "ConfigurationPath: $((Resolve-Path -LiteralPath $second).ProviderPath)")
+        $text = $tunings | Out-String -Width 80
+        $lines = $text -split '\r?\n'
+        @($lines | Where-Object { $_ -match '^CCM Client Deployment Pool +False +1000 ' }).Count | Should -Be 2
+        @($lines | Where-Object { $_ -match '^SMS Management Point Pool +False ' }).Count | Should -Be 2
+        @($lines | Where-Object { $_.TrimEnd().Length -gt 80 }) | Should -BeNullOrEmpty
+        # The last column shown at 80 is whole (a column squeezed into the last characters wraps its header).
+        @($lines | Where-Object { $_ -match '^PoolName +Compliant Queue IdleTime Ping +PrivateKB Recycle$' }).Count | Should -Be 2
+    }
 }

@@ -49,6 +49,8 @@ BeforeAll {
         'WsusRemediation.Engine.Services.SiteServiceStatus'   = {
             [WsusRemediation.Engine.Services.SiteServiceStatus]@{ ComputerName = 'CM01.contoso.com'; Name = 'SMS_SITE_COMPONENT_MANAGER'; DisplayName = 'SMS Site Component Manager'; Kind = 'Service'; Role = 'MECM'; Present = $true; Status = 'StopPending'; StartType = 'Automatic'; Healthy = $false; Note = 'Stopped although its start type is Automatic.' }
             [WsusRemediation.Engine.Services.SiteServiceStatus]@{ ComputerName = 'CM01.contoso.com'; Name = 'WsusPool'; DisplayName = 'WsusPool'; Kind = 'ApplicationPool'; Role = 'WSUS'; Present = $true; Status = 'Started'; Healthy = $true }
+            # The longest role and a long note, as SiteServiceInspector writes them.
+            [WsusRemediation.Engine.Services.SiteServiceStatus]@{ ComputerName = 'CM01.contoso.com'; Name = 'SMS_NOTIFICATION_SERVER'; DisplayName = 'SMS_NOTIFICATION_SERVER'; Kind = 'Service'; Role = 'MECM management point'; Present = $false; Status = 'NotPresent'; Healthy = $true; Note = 'Not installed on this computer (it may run on another site system).' }
         }
         'WsusRemediation.Engine.Services.ServiceRestartResult' = {
             # The longest real names and texts, so the 80-column check sees the widest table.
