@@ -111,6 +111,29 @@ Describe 'Export-WsusSyncEvidence' {
         (Export-WsusSyncEvidence -Path $zip -SourcePath $proxy -Force).FileCount | Should -BeGreaterThan 0
     }
 
+    It 'stops before collecting when the zip''s folder does not exist, and says which folder' {
+        $zip = Join-Path $TestDrive 'no such folder/cm01.zip'
+        Export-WsusSyncEvidence -Path $zip -SourcePath $proxy -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'EvidenceBundleFolderNotFound,WsusRemediation.Commands.ExportWsusSyncEvidenceCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err[0].Exception.Message | Should -BeLike "*'$(Join-Path $TestDrive 'no such folder')'*"
+        $err[0].Exception.Message | Should -Not -Match '\.tmp'
+        Test-Path (Join-Path $TestDrive 'no such folder') | Should -BeFalse
+    }
+
+    It 'writes a -Path without an extension as a .zip' {
+        $bundle = Export-WsusSyncEvidence -Path (Join-Path $TestDrive 'CM02-evidence') -SourcePath $proxy
+        $bundle.Path | Should -Be (Join-Path $TestDrive 'CM02-evidence.zip')
+        Test-Path -LiteralPath (Join-Path $TestDrive 'CM02-evidence.zip') -PathType Leaf | Should -BeTrue
+        Test-Path -LiteralPath (Join-Path $TestDrive 'CM02-evidence') | Should -BeFalse
+    }
+
+    It 'names the source that does not exist as the error''s target, not the zip' {
+        Export-WsusSyncEvidence -Path (Join-Path $TestDrive 'target.zip') -SourcePath (Join-Path $TestDrive 'nothing here') -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -Be 'EvidencePathNotFound,WsusRemediation.Commands.ExportWsusSyncEvidenceCommand'
+        $err[0].TargetObject | Should -Be (Join-Path $TestDrive 'nothing here')
+    }
+
     It 'shows the bundle in 80 columns' {
         $text = Export-WsusSyncEvidence -Path (Join-Path $TestDrive 'view.zip') -SourcePath $proxy | Out-String -Width 80
         $text | Should -Match 'SourceComputer\s+Files\s+Redacted'

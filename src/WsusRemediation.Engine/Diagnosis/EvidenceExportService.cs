@@ -18,6 +18,49 @@ namespace WsusRemediation.Engine.Diagnosis
         /// <summary>Creates the service.</summary>
         public EvidenceExportService(IClock clock) => _clock = clock ?? throw new ArgumentNullException(nameof(clock));
 
+        /// <summary>
+        /// Checks the zip to write before anything is collected, and returns it as it will be written: a
+        /// name without an extension gets <c>.zip</c> (as Compress-Archive does), so the bundle is not a
+        /// file that no tool recognises. Throws <c>InvalidBundlePath</c> (a folder),
+        /// <c>EvidenceBundleFolderNotFound</c> (its folder does not exist) or <c>EvidenceBundleExists</c>
+        /// (without <paramref name="force"/>).
+        /// </summary>
+        public static string PrepareBundlePath(string fullPath, bool force)
+        {
+            if (string.IsNullOrEmpty(fullPath))
+            {
+                throw new ArgumentException("A path is required.", nameof(fullPath));
+            }
+
+            if (Directory.Exists(fullPath))
+            {
+                throw new WsusRemediationException("InvalidBundlePath", EngineErrorKind.InvalidArgument, $"'{fullPath}' is a folder; -Path names the zip to write.", fullPath)
+                {
+                    RecommendedAction = $"Name a zip in it, for example -Path '{Path.Combine(fullPath, "evidence.zip")}'.",
+                };
+            }
+
+            var zip = Path.HasExtension(fullPath) ? fullPath : fullPath + ".zip";
+            var folder = Path.GetDirectoryName(zip);
+            if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
+            {
+                throw new WsusRemediationException("EvidenceBundleFolderNotFound", EngineErrorKind.ObjectNotFound, $"The folder '{folder}' does not exist, so '{zip}' cannot be written. Nothing was collected.", zip)
+                {
+                    RecommendedAction = $"Create it first (New-Item -ItemType Directory -Path '{folder}'), or choose another -Path.",
+                };
+            }
+
+            if (File.Exists(zip) && !force)
+            {
+                throw new WsusRemediationException("EvidenceBundleExists", EngineErrorKind.InvalidOperation, $"'{zip}' already exists.", zip)
+                {
+                    RecommendedAction = "Choose another -Path, or add -Force to overwrite it.",
+                };
+            }
+
+            return zip;
+        }
+
         /// <summary>Collects from a live server into a temporary folder (removed afterwards) and writes the bundle.</summary>
         public WsusEvidenceBundle ExportLive(LiveEvidenceSources sources, string? computerName, string zipPath, DateTime? sinceUtc, bool runNetworkChecks, CancellationToken cancellationToken, Action<string>? verbose = null)
         {

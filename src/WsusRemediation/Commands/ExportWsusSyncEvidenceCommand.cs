@@ -56,16 +56,7 @@ namespace WsusRemediation.Commands
             string zip;
             try
             {
-                zip = ResolveFileSystemPath(Path, "InvalidBundlePath");
-                if (File.Exists(zip) && !Force)
-                {
-                    throw new WsusRemediationException("EvidenceBundleExists", EngineErrorKind.InvalidOperation, $"'{zip}' already exists.", zip) { RecommendedAction = "Choose another -Path, or add -Force to overwrite it." };
-                }
-
-                if (Directory.Exists(zip))
-                {
-                    throw new WsusRemediationException("InvalidBundlePath", EngineErrorKind.InvalidArgument, $"'{zip}' is a folder; -Path names the zip to write.", zip);
-                }
+                zip = EvidenceExportService.PrepareBundlePath(ResolveFileSystemPath(Path, "InvalidBundlePath"), Force);
             }
             catch (WsusRemediationException ex)
             {
@@ -100,7 +91,8 @@ namespace WsusRemediation.Commands
             }
             catch (WsusRemediationException ex)
             {
-                WriteEngineError(ex, zip);
+                // A source that cannot be read is the error's target, not the zip.
+                WriteEngineError(ex, ex.Target ?? zip);
             }
         }
 
