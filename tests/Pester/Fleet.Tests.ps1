@@ -64,6 +64,9 @@ Describe 'Get-SoftwareUpdatePoint' {
         $null = Get-SoftwareUpdatePoint -SiteServer CAS01 -ErrorVariable failed -ErrorAction SilentlyContinue
         $failed[0].FullyQualifiedErrorId | Should -Be 'LiveAccessRequiresWindows,WsusRemediation.Commands.GetSoftwareUpdatePointCommand'
         $failed[0].TargetObject | Should -Be 'CAS01'
+        # It has no offline mode: the message must not send the admin to -LogPath, which it does not have.
+        $failed[0].Exception.Message | Should -Not -Match '-LogPath'
+        $failed[0].ErrorDetails.RecommendedAction | Should -Not -Match '-LogPath'
     }
 
     It 'refuses a site code that is not three letters or digits' {

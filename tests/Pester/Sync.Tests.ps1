@@ -88,6 +88,16 @@ Describe 'Invoke-WsusSync' {
         Get-Content $transcript -Raw | Should -Match 'Start a full synchronization .* on target "CM01\.CONTOSO\.COM"'
     }
 
+    It 'off Windows says it needs Windows without pointing to an offline parameter it does not have' {
+        if (-not ($IsLinux -or $IsMacOS)) { Set-ItResult -Skipped -Because 'on Windows the sync is requested for real' }
+        $null = Invoke-WsusSync -ComputerName CM01 -Confirm:$false -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed[0].FullyQualifiedErrorId | Should -Be 'LiveAccessRequiresWindows,WsusRemediation.Commands.InvokeWsusSyncCommand'
+        $failed[0].CategoryInfo.Category | Should -Be 'NotInstalled'
+        $failed[0].Exception.Message | Should -Not -Match '-LogPath'
+        $failed[0].ErrorDetails.RecommendedAction | Should -Not -Match '-LogPath'
+        $failed[0].TargetObject | Should -Be 'CM01'
+    }
+
     It 'refuses a zero timeout' {
         { Invoke-WsusSync -Wait -Timeout 0 -WhatIf -ErrorAction Stop } |
             Should -Throw -ErrorId 'TimeoutOutOfRange,WsusRemediation.Commands.InvokeWsusSyncCommand'

@@ -33,6 +33,24 @@ namespace WsusRemediation.Engine.Windows
         public static string ApplicationHostConfigPath => Path.Combine(InetsrvFolder, "config", "applicationHost.config");
 
         /// <summary>
+        /// Throws the error a command that has no offline mode gives off Windows (Invoke-WsusSync,
+        /// Get-SoftwareUpdatePoint): it must not point to an offline parameter the command does not have.
+        /// </summary>
+        public static void RequireWindows(string what)
+        {
+            if (!IsWindows)
+            {
+                throw new WsusRemediationException(
+                    "LiveAccessRequiresWindows",
+                    EngineErrorKind.NotInstalled,
+                    $"{what} needs Windows; this machine runs {RuntimeInformation.OSDescription}. This command has no offline mode.")
+                {
+                    RecommendedAction = "Run the command on Windows: on the site server, or on a computer that reaches it.",
+                };
+            }
+        }
+
+        /// <summary>
         /// Throws the error every live-only operation gives off Windows, naming the offline parameter
         /// that works anywhere.
         /// </summary>

@@ -36,6 +36,8 @@ namespace WsusRemediation.Commands
             var server = string.IsNullOrEmpty(SiteServer) ? System.Environment.MachineName : SiteServer!;
             try
             {
+                // The shared SMS Provider bridge would name -LogPath, which this command does not have.
+                WindowsPlatform.RequireWindows("Reading the MECM hierarchy from the SMS Provider");
                 WriteVerbose($"Reading the sites and software update points from the SMS Provider of '{server}'.");
                 var snapshot = WithProgress(ProgressId, "Reading the MECM hierarchy", $"SMS Provider of {server}", () => provider.Read(SiteServer, CancellationToken));
                 WriteVerbose($"The SMS Provider on '{snapshot.ProviderMachine}' (site {snapshot.ProviderSiteCode}) knows {snapshot.Sites.Count} site(s) and {snapshot.UpdatePointRoles.Count} software update point role(s).");

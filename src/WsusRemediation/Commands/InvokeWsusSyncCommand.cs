@@ -84,6 +84,9 @@ namespace WsusRemediation.Commands
 
             try
             {
+                // Checked here, not in the adapters that Get-WsusSyncStatus shares: they name -LogPath,
+                // which this command does not have.
+                WindowsPlatform.RequireWindows("Starting a synchronization");
                 var service = SyncSources.Live(ComputerName, SystemClock.Instance, MyInvocation.BoundParameters.ContainsKey(nameof(WsusPort)) ? WsusPort : (int?)null, UseSsl);
                 var trigger = WithProgress(ProgressId, $"Synchronization on {target}", $"Requesting a {kind}", () => service.Start(source, FullSync, ComputerName, CancellationToken, WriteVerbose));
                 WriteVerbose(trigger.Method == SyncTriggerMethod.InboxFile
