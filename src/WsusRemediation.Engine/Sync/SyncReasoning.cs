@@ -399,14 +399,14 @@ namespace WsusRemediation.Engine.Sync
                 var results = status.History.Take(status.CancelledOrFailedStreak + status.History.Count(e => e.Result == SyncResult.Unknown))
                     .Where(e => e.Result == SyncResult.Cancelled || e.Result == SyncResult.Failed).Select(e => e.Result).Distinct().ToList();
                 var what = results.Count == 1 ? results[0].ToString() : "Cancelled or Failed";
-                return (SyncHealth.Unhealthy, $"{runningNote}{status.CancelledOrFailedStreak} synchronizations in a row ended {what}{(noUpdates ? " and MECM shows 0 software updates" : string.Empty)}{LastErrorSuffix(status)}.");
+                return (SyncHealth.Unhealthy, $"{runningNote}{status.CancelledOrFailedStreak} synchronizations in a row ended {what}{(noUpdates ? " and MECM shows 0 software updates" : string.Empty)}{LastErrorEnding(status)}");
             }
 
             if (noUpdates && status.LastResult != SyncResult.Succeeded)
             {
                 return status.State == SyncState.Running && status.LastResult is SyncResult.NeverRun or SyncResult.Unknown
                     ? (SyncHealth.Warning, $"{runningNote}MECM shows 0 software updates; the first synchronization has not finished yet.")
-                    : (SyncHealth.Unhealthy, $"{runningNote}MECM shows 0 software updates and the last synchronization ended {status.LastResult}{LastErrorSuffix(status)}.");
+                    : (SyncHealth.Unhealthy, $"{runningNote}MECM shows 0 software updates and the last synchronization ended {status.LastResult}{LastErrorEnding(status)}");
             }
 
             if (noUpdates)
@@ -416,7 +416,7 @@ namespace WsusRemediation.Engine.Sync
 
             if (status.CancelledOrFailedStreak > 0)
             {
-                return (SyncHealth.Warning, $"{runningNote}The last {(status.CancelledOrFailedStreak == 1 ? "synchronization" : status.CancelledOrFailedStreak + " synchronizations")} ended {status.LastResult}{LastErrorSuffix(status)}.");
+                return (SyncHealth.Warning, $"{runningNote}The last {(status.CancelledOrFailedStreak == 1 ? "synchronization" : status.CancelledOrFailedStreak + " synchronizations")} ended {status.LastResult}{LastErrorEnding(status)}");
             }
 
             if (status.ConfigMgrSyncState is 6707 or 6708)
@@ -439,12 +439,16 @@ namespace WsusRemediation.Engine.Sync
             return (SyncHealth.Healthy, $"{runningNote}The last synchronization succeeded{when}{count}.");
         }
 
-        private static string LastErrorSuffix(WsusSyncStatus status)
+        /// <summary>
+        /// The end of a reason: ": " and the last error's first line, then a period; a line longer than 160
+        /// characters is cut at the last space before that and ends with one ellipsis instead.
+        /// </summary>
+        private static string LastErrorEnding(WsusSyncStatus status)
         {
             var text = status.ErrorText ?? status.LastError;
             if (string.IsNullOrEmpty(text))
             {
-                return string.Empty;
+                return ".";
             }
 
             // The reason is the error's first line: wsyncmgr's "~~" stack frames and WSUS's stack traces
@@ -463,7 +467,16 @@ namespace WsusRemediation.Engine.Sync
             }
 
             text = text.Trim().TrimEnd('.', ' ');
-            return ": " + (text.Length > 160 ? text.Substring(0, 157) + "..." : text);
+            if (text.Length <= MaximumErrorInReason)
+            {
+                return ": " + text + ".";
+            }
+
+            var space = text.LastIndexOf(' ', MaximumErrorInReason);
+            var cut = space > MaximumErrorInReason / 2 ? space : MaximumErrorInReason;
+            return ": " + text.Substring(0, cut).TrimEnd(' ', '.', ',', ';', ':') + "\u2026";
         }
+
+        private const int MaximumErrorInReason = 160;
     }
 }

@@ -281,6 +281,25 @@ public class SyncReasoningTests
     }
 
     [Fact]
+    public void A_long_error_in_the_reason_is_cut_at_a_word_with_one_ellipsis_and_no_period_after_it()
+    {
+        // A real one-line WSUS error longer than the reason allows (SoftwareDistribution.log, proxy refusing the upstream).
+        const string Error = "WebException: The remote server returned an error: (407) Proxy Authentication Required. ---> System.Net.WebException: The remote server returned an error: (407) Proxy Authentication Required. at System.Net.HttpWebRequest.GetResponse()";
+        var status = new WsusSyncStatus
+        {
+            LastResult = SyncResult.Failed,
+            CancelledOrFailedStreak = 3,
+            ErrorText = Error,
+            History = new[] { Entry(SyncResult.Failed, Utc(9, 10)), Entry(SyncResult.Failed, Utc(9, 9)), Entry(SyncResult.Failed, Utc(9, 8)) },
+        };
+
+        var (_, reason) = SyncReasoning.Judge(status, Now);
+
+        Assert.Equal("3 synchronizations in a row ended Failed: WebException: The remote server returned an error: (407) Proxy Authentication Required. ---> System.Net.WebException: The remote server returned an error: (407)\u2026", reason);
+        Assert.DoesNotContain("...", reason);
+    }
+
+    [Fact]
     public void A_run_still_going_in_the_log_is_Running_with_phase_and_items()
     {
         var status = FromLogs("wsyncmgr.running.cmtrace.log", "wsyncmgr.success.cmtrace.log");
