@@ -11,6 +11,9 @@ namespace WsusRemediation.Engine.Common
         /// <summary>True when the file exists.</summary>
         bool FileExists(string path);
 
+        /// <summary>True when the folder exists.</summary>
+        bool DirectoryExists(string path);
+
         /// <summary>True when the file is marked read-only.</summary>
         bool IsReadOnly(string path);
 
@@ -41,6 +44,9 @@ namespace WsusRemediation.Engine.Common
 
         /// <inheritdoc />
         public bool FileExists(string path) => File.Exists(path);
+
+        /// <inheritdoc />
+        public bool DirectoryExists(string path) => Directory.Exists(path);
 
         /// <inheritdoc />
         public bool IsReadOnly(string path) => (File.GetAttributes(path) & FileAttributes.ReadOnly) != 0;

@@ -19,6 +19,9 @@ namespace WsusRemediation.Engine.PoolTuning
         /// <summary>The name WSUS setup gives its pool.</summary>
         public const string DefaultPoolName = "WsusPool";
 
+        /// <summary>The file IIS keeps its configuration in (in inetsrv\config).</summary>
+        public const string ApplicationHostFileName = "applicationHost.config";
+
         /// <summary>The WSUS web service whose application pool is "the WSUS pool".</summary>
         public const string WsusApplicationPath = "/ClientWebService";
 
@@ -33,16 +36,32 @@ namespace WsusRemediation.Engine.PoolTuning
         }
 
         /// <summary>
-        /// The applicationHost.config to use: <paramref name="configurationPath"/> when given (offline);
-        /// otherwise the live file of the local server or, for another computer, its admin share.
-        /// Throws <c>IisNotInstalled</c> or <c>RemoteConfigurationUnavailable</c>, naming
-        /// -ConfigurationPath, when there is no live file to use.
+        /// The applicationHost.config to use: <paramref name="configurationPath"/> when given (offline;
+        /// a folder means the applicationHost.config in it, as in a copy of inetsrv\config or an evidence
+        /// folder); otherwise the live file of the local server or, for another computer, its admin share.
+        /// Throws <c>ConfigurationFileNotFound</c> for a folder without one, and <c>IisNotInstalled</c> or
+        /// <c>RemoteConfigurationUnavailable</c>, naming -ConfigurationPath, when there is no live file to use.
         /// </summary>
         public string ResolveConfigurationPath(string? configurationPath, string? computerName)
         {
             if (!string.IsNullOrEmpty(configurationPath))
             {
-                return configurationPath!;
+                if (!_files.DirectoryExists(configurationPath!))
+                {
+                    return configurationPath!;
+                }
+
+                var inFolder = Path.Combine(configurationPath!, ApplicationHostFileName);
+                if (!_files.FileExists(inFolder))
+                {
+                    throw new WsusRemediationException(
+                        "ConfigurationFileNotFound",
+                        EngineErrorKind.ObjectNotFound,
+                        $"'{configurationPath}' is a folder without an {ApplicationHostFileName}. Name the file itself, or the folder it was collected to.",
+                        configurationPath);
+                }
+
+                return inFolder;
             }
 
             WindowsPlatform.RequireWindows("Reading the live IIS configuration", "-ConfigurationPath");

@@ -36,7 +36,7 @@ namespace WsusRemediation.Commands
         protected override void ProcessRecord()
         {
             var computers = ComputerName is null || ComputerName.Length == 0 ? new string?[] { null } : ComputerName;
-            if (!string.IsNullOrEmpty(ConfigurationPath))
+            if (IsOffline)
             {
                 // A file read offline: nothing to wait for, and its path is resolved against PowerShell's
                 // location, which only this thread may ask for.
@@ -57,7 +57,7 @@ namespace WsusRemediation.Commands
             _queries ??= StartThrottledQueries<PoolTarget, PoolReads>((target, context) => ReadServer(target, Profile, context), ThrottleLimit);
             foreach (var computer in computers)
             {
-                _queries.Add(new PoolTarget(computer, RequestedPoolNames));
+                _queries.Add(new PoolTarget(computer, RequestedPoolNamesIn(null)));
             }
 
             WriteReads(waitForAll: false);

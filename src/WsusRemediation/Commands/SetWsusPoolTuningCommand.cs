@@ -133,31 +133,45 @@ namespace WsusRemediation.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
+            string? backupFolder;
             try
             {
-                var backupFolder = BackupPath is null ? null : ResolveFileSystemPath(BackupPath, "InvalidBackupPath");
-                var document = LoadDocument();
-                foreach (var name in PoolTuningService.ExpandPoolNames(document, RequestedPoolNames))
-                {
-                    if (!_poolsDone.Add(document.Path + "|" + name))
-                    {
-                        WriteVerbose($"{name} in '{document.Path}' was already set by this pipeline.");
-                        continue;
-                    }
-
-                    try
-                    {
-                        document = SetPool(document, name, backupFolder);
-                    }
-                    catch (WsusRemediationException ex)
-                    {
-                        WriteEngineError(ex);
-                    }
-                }
+                backupFolder = BackupPath is null ? null : ResolveFileSystemPath(BackupPath, "InvalidBackupPath");
             }
             catch (WsusRemediationException ex)
             {
                 WriteEngineError(ex);
+                return;
+            }
+
+            // File after file: one that cannot be read or written is one error, and the others are still set.
+            foreach (var configurationPath in ConfigurationPaths)
+            {
+                try
+                {
+                    var document = LoadDocument(configurationPath);
+                    foreach (var name in PoolTuningService.ExpandPoolNames(document, RequestedPoolNamesIn(configurationPath)))
+                    {
+                        if (!_poolsDone.Add(document.Path + "|" + name))
+                        {
+                            WriteVerbose($"{name} in '{document.Path}' was already set by this pipeline.");
+                            continue;
+                        }
+
+                        try
+                        {
+                            document = SetPool(document, name, backupFolder);
+                        }
+                        catch (WsusRemediationException ex)
+                        {
+                            WriteEngineError(ex);
+                        }
+                    }
+                }
+                catch (WsusRemediationException ex)
+                {
+                    WriteEngineError(ex);
+                }
             }
         }
 

@@ -21,11 +21,17 @@ namespace WsusRemediation.Common
         [ValidateNotNullOrEmpty]
         public string[]? PoolName { get; set; }
 
-        /// <summary>An applicationHost.config file to use instead of the live server's.</summary>
+        /// <summary>
+        /// applicationHost.config files (or folders holding one) to use instead of the live server's;
+        /// each is read in turn, and one that cannot be read is one error.
+        /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Path", "FullName")]
         [ValidateNotNullOrEmpty]
-        public string? ConfigurationPath { get; set; }
+        public string[]? ConfigurationPath { get; set; }
+
+        /// <summary>True when this pipeline item names files (offline) rather than servers.</summary>
+        protected bool IsOffline => ConfigurationPath is { Length: > 0 };
 
         /// <summary>
         /// The server this pipeline item is about (null: this computer). Each cmdlet declares its own
@@ -45,31 +51,48 @@ namespace WsusRemediation.Common
         /// <summary>See <see cref="DisplayComputerName"/>, for a given server.</summary>
         protected string DisplayNameOf(string? computerName) =>
             !string.IsNullOrEmpty(computerName) && computerName != "." ? computerName!
-            : string.IsNullOrEmpty(ConfigurationPath) ? Environment.MachineName
+            : !IsOffline ? Environment.MachineName
             : string.Empty;
 
-        /// <summary>The pools this pipeline item asks for (a piped file's Name is not a pool name).</summary>
-        protected IReadOnlyList<string>? RequestedPoolNames => PoolTuningService.PoolNamesFromInput(PoolName, ConfigurationPath);
+        /// <summary>The pools this pipeline item asks for in <paramref name="configurationPath"/> (a piped file's Name is not a pool name).</summary>
+        protected IReadOnlyList<string>? RequestedPoolNamesIn(string? configurationPath) => PoolTuningService.PoolNamesFromInput(PoolName, configurationPath);
+
+        /// <summary>The files this pipeline item names, or one null for the live server's.</summary>
+        protected IReadOnlyList<string?> ConfigurationPaths => IsOffline ? ConfigurationPath! : new string?[] { null };
 
         /// <summary>
-        /// Loads the configuration this pipeline item names. A -ConfigurationPath is resolved against
-        /// PowerShell's current location, which is not the process's current directory.
+        /// Loads one configuration this pipeline item names (null: the live server's). A -ConfigurationPath
+        /// is resolved against PowerShell's current location, which is not the process's current directory.
         /// </summary>
-        protected ApplicationHostDocument LoadDocument()
+        protected ApplicationHostDocument LoadDocument(string? configurationPath)
         {
-            var resolved = string.IsNullOrEmpty(ConfigurationPath) ? null : ResolveFileSystemPath(ConfigurationPath!, "InvalidConfigurationPath");
+            var resolved = string.IsNullOrEmpty(configurationPath) ? null : ResolveFileSystemPath(configurationPath!, "InvalidConfigurationPath");
             var path = Service.ResolveConfigurationPath(resolved, CurrentComputerName);
             WriteVerbose($"Reading '{path}'.");
             return Service.Load(path);
         }
 
-        /// <summary>Reads every pool this pipeline item names; each failure becomes one error record and calls <paramref name="onError"/>.</summary>
+        /// <summary>
+        /// Reads every pool this pipeline item names, file after file; each failure (a file or a pool)
+        /// becomes one error record and calls <paramref name="onError"/>, and the other files are still read.
+        /// </summary>
         protected IEnumerable<WsusPoolTuning> ReadPools(PoolTuningProfileName profile, Action? onError = null)
+        {
+            foreach (var configurationPath in ConfigurationPaths)
+            {
+                foreach (var tuning in ReadPools(configurationPath, profile, onError))
+                {
+                    yield return tuning;
+                }
+            }
+        }
+
+        private IEnumerable<WsusPoolTuning> ReadPools(string? configurationPath, PoolTuningProfileName profile, Action? onError)
         {
             ApplicationHostDocument document;
             try
             {
-                document = LoadDocument();
+                document = LoadDocument(configurationPath);
             }
             catch (WsusRemediationException ex)
             {
@@ -78,7 +101,7 @@ namespace WsusRemediation.Common
                 yield break;
             }
 
-            foreach (var name in PoolTuningService.ExpandPoolNames(document, RequestedPoolNames))
+            foreach (var name in PoolTuningService.ExpandPoolNames(document, RequestedPoolNamesIn(configurationPath)))
             {
                 WsusPoolTuning tuning;
                 try
@@ -102,7 +125,7 @@ namespace WsusRemediation.Common
         /// <summary>See <see cref="LiveState"/>, for a given server; safe off the pipeline thread with a thread-safe <paramref name="verbose"/>.</summary>
         protected string? LiveStateOf(string poolName, string? computerName, Action<string> verbose)
         {
-            if (!string.IsNullOrEmpty(ConfigurationPath))
+            if (IsOffline)
             {
                 return null;
             }

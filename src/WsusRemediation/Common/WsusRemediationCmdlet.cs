@@ -62,7 +62,7 @@ namespace WsusRemediation.Common
 
             if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
             {
-                throw new WsusRemediationException(errorId, EngineErrorKind.InvalidArgument, $"'{path}' is a {provider.Name} path, not a file system path.", path);
+                throw new WsusRemediationException(errorId, EngineErrorKind.InvalidArgument, $"'{path}' is a path of the {provider.Name} provider, not a file system path.", path);
             }
 
             return resolved;

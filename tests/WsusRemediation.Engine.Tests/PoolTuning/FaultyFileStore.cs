@@ -16,6 +16,9 @@ public sealed class FaultyFileStore : IFileStore
 
     public bool FileExists(string path) => Step(() => PhysicalFileStore.Instance.FileExists(path));
 
+    // Not a counted step: only offline path resolution asks, before any read or write.
+    public bool DirectoryExists(string path) => PhysicalFileStore.Instance.DirectoryExists(path);
+
     public bool IsReadOnly(string path) => Step(() => PhysicalFileStore.Instance.IsReadOnly(path));
 
     public byte[] ReadAllBytes(string path) => Step(() => PhysicalFileStore.Instance.ReadAllBytes(path));

@@ -396,6 +396,22 @@ public class PoolTuningServiceTests
         Assert.Equal("ConfigurationFileNotFound", Assert.Throws<WsusRemediationException>(() => Service().Load(Path.Combine(temp.Path, "nope.config"))).ErrorId);
     }
 
+    [Fact]
+    public void A_folder_given_as_the_configuration_means_the_applicationHost_config_in_it()
+    {
+        using var temp = new TempFolder();
+        var config = temp.CopyFixture(SiteServer, "applicationHost.config");
+        var empty = Path.Combine(temp.Path, "empty");
+        Directory.CreateDirectory(empty);
+
+        Assert.Equal(config, Service().ResolveConfigurationPath(temp.Path, null));
+        Assert.Equal("WsusPool", PoolTuningService.FindWsusPoolName(Service().Load(Service().ResolveConfigurationPath(temp.Path, null))));
+        var error = Assert.Throws<WsusRemediationException>(() => Service().ResolveConfigurationPath(empty, null));
+        Assert.Equal("ConfigurationFileNotFound", error.ErrorId);
+        Assert.Equal(EngineErrorKind.ObjectNotFound, error.Kind);
+        Assert.Equal($"'{empty}' is a folder without an applicationHost.config. Name the file itself, or the folder it was collected to.", error.Message);
+    }
+
     [OffWindowsFact]
     public void Discovering_the_WSUS_pool_falls_back_to_WsusPool_when_the_configuration_is_out_of_reach()
     {

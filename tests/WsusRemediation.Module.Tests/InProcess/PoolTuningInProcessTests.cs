@@ -120,6 +120,54 @@ namespace WsusRemediation.Module.Tests.InProcess
         }
 
         [Fact]
+        public void Several_configuration_paths_are_read_in_turn_and_the_bad_one_is_one_error()
+        {
+            var second = Path.Combine(_folder, "second");
+            Directory.CreateDirectory(second);
+            File.Copy(_config, Path.Combine(second, "applicationHost.config"));
+            var missing = Path.Combine(_folder, "missing.config");
+
+            var run = InProcessPowerShell.Run(
+                "Get-WsusPoolTuning -ConfigurationPath $config, $missing, $second -ErrorAction SilentlyContinue; " +
+                "Test-WsusPoolTuning -ConfigurationPath $config, $missing -ErrorAction SilentlyContinue",
+                ("config", _config), ("missing", missing), ("second", second));
+
+            Assert.Null(run.TerminatingError);
+            Assert.Equal(new object[] { _config, Path.Combine(second, "applicationHost.config") }, run.Output.Take(2).Select(o => o.Properties["ConfigurationPath"].Value).ToArray());
+            Assert.Equal(false, run.Output[2].BaseObject);
+            Assert.Equal(3, run.Output.Count);
+            Assert.Equal(new[] { "ConfigurationFileNotFound," + GetId, "ConfigurationFileNotFound,WsusRemediation.Commands.TestWsusPoolTuningCommand" }, run.RecordedErrors.Select(e => e.FullyQualifiedErrorId).ToArray());
+            Assert.All(run.RecordedErrors, e => Assert.Equal(missing, e.TargetObject));
+        }
+
+        [Fact]
+        public void Set_with_several_configuration_paths_changes_each_file_after_its_own_backup()
+        {
+            var second = Path.Combine(_folder, "cm02.config");
+            File.Copy(_config, second);
+
+            var whatIf = InProcessPowerShell.Run("Set-WsusPoolTuning -ConfigurationPath $config, $second -QueueLength 2000 -WhatIf", ("config", _config), ("second", second)).AssertNoErrors();
+            Assert.Equal(new[] { $"WsusPool ({_config})", $"WsusPool ({second})" }, whatIf.WhatIfLines.Select(l => l.Substring(l.IndexOf("on target \"", StringComparison.Ordinal) + 11).TrimEnd('.', '"')).ToArray());
+
+            InProcessPowerShell.Run("Set-WsusPoolTuning -ConfigurationPath $config, $second -QueueLength 2000 -Confirm:$false", ("config", _config), ("second", second)).AssertNoErrors();
+            var after = InProcessPowerShell.Run("(Get-WsusPoolTuning -ConfigurationPath $config, $second).QueueLength", ("config", _config), ("second", second)).AssertNoErrors();
+            Assert.Equal(new object[] { 2000L, 2000L }, after.Output.Select(o => o.BaseObject).ToArray());
+            Assert.Equal(2, Directory.GetFiles(_folder, "*.bak").Length);
+        }
+
+        [Fact]
+        public void A_path_of_another_provider_is_refused_in_plain_words_and_the_file_after_it_is_read()
+        {
+            var run = InProcessPowerShell.Run("Get-WsusPoolTuning -ConfigurationPath Env:\\PATH, $config -ErrorAction SilentlyContinue", ("config", _config));
+
+            var error = Assert.Single(run.RecordedErrors);
+            Assert.Equal("InvalidConfigurationPath," + GetId, error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+            Assert.Equal("'Env:\\PATH' is a path of the Environment provider, not a file system path.", error.Exception.Message);
+            Assert.Equal("WsusPool", Assert.Single(run.Output).Properties["PoolName"].Value);
+        }
+
+        [Fact]
         public void PassThru_returns_the_tuned_pool_read_back_from_the_file()
         {
             var run = InProcessPowerShell.Run(
