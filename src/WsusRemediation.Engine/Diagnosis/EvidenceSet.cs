@@ -118,6 +118,14 @@ namespace WsusRemediation.Engine.Diagnosis
                     {
                         case EvidenceFileKind.Unknown:
                             ignored.Add(display);
+
+                            // A saved event log is what an admin most often brings, and it holds the WAS and
+                            // SCM events half the rules need: say it was not read, and how to make it readable.
+                            if (file.EndsWith(".evtx", StringComparison.OrdinalIgnoreCase))
+                            {
+                                problems.Add($"{display} is a saved event log (.evtx), which is not read: export it as event XML and add that file (wevtutil qe \"{file}\" /lf:true /f:xml /e:Events > {Path.GetFileNameWithoutExtension(file)}.xml).");
+                            }
+
                             break;
                         case EvidenceFileKind.Manifest:
                             manifests.Add((file, display));

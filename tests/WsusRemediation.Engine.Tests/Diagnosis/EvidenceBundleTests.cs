@@ -184,6 +184,24 @@ public sealed class EvidenceBundleTests
     }
 
     [Fact]
+    public void A_saved_evtx_beside_the_logs_is_named_as_not_read_with_the_command_that_makes_it_readable()
+    {
+        using var folder = new TempFolder();
+        var collected = Path.Combine(folder.Path, "collected");
+        Directory.CreateDirectory(collected);
+        File.Copy(Path.Combine(Folder("GuideCase"), "wsyncmgr.log"), Path.Combine(collected, "wsyncmgr.log"));
+        // The start of a real .evtx: the "ElfFile" signature, NUL-padded, then binary.
+        File.WriteAllBytes(Path.Combine(collected, "System.evtx"), new byte[] { 0x45, 0x6C, 0x66, 0x46, 0x69, 0x6C, 0x65, 0x00, 0, 0, 0, 0, 1, 0, 0, 0, 0x80, 0, 0x10, 0 });
+
+        using var evidence = EvidenceSet.FromPaths(new[] { collected });
+
+        var problem = Assert.Single(evidence.Problems);
+        Assert.StartsWith("System.evtx is a saved event log (.evtx), which is not read", problem, StringComparison.Ordinal);
+        Assert.Contains("wevtutil qe \"" + Path.Combine(collected, "System.evtx") + "\" /lf:true /f:xml /e:Events > System.xml", problem, StringComparison.Ordinal);
+        Assert.Contains("System.evtx", evidence.Ignored);
+    }
+
+    [Fact]
     public void Since_leaves_out_logs_with_nothing_newer()
     {
         using var folder = new TempFolder();
