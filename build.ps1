@@ -93,12 +93,21 @@ function Invoke-TaskHelp {
     $enUS = Join-Path $root 'en-US'
     Invoke-Tool dotnet @($builder, (Join-Path $root 'docs'), $enUS)
 
-    if (Test-Path -LiteralPath $moduleFolder) {
-        $target = Join-Path $moduleFolder 'en-US'
+    # The same split as the build: the DSC topic belongs to WsusRemediationDsc's folder, not to the module's.
+    $layout = @{
+        $moduleFolder = { $_.Name -ne 'about_WsusRemediationDsc.help.txt' }
+        (Join-Path $root "out/WsusRemediationDsc") = { $_.Name -eq 'about_WsusRemediationDsc.help.txt' }
+    }
+    foreach ($folder in $layout.Keys) {
+        if (-not (Test-Path -LiteralPath $folder)) {
+            continue
+        }
+        $target = Join-Path $folder 'en-US'
         if (Test-Path -LiteralPath $target) {
             Remove-Item -LiteralPath $target -Recurse -Force
         }
-        Copy-Item -LiteralPath $enUS -Destination $target -Recurse
+        $null = New-Item -ItemType Directory -Path $target
+        Get-ChildItem -LiteralPath $enUS -File | Where-Object $layout[$folder] | Copy-Item -Destination $target
     }
 
     $platyPS = Get-Module -ListAvailable -Name platyPS | Where-Object { $_.Version.Major -eq 0 } |
