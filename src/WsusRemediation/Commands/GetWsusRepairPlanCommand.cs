@@ -27,7 +27,7 @@ namespace WsusRemediation.Commands
         private const int ProgressId = 13;
 
         private readonly List<(string? Computer, WsusSyncFinding Finding)> _findings = new List<(string?, WsusSyncFinding)>();
-        private ThrottledQueries<PlanTarget, IReadOnlyList<WsusRepairStep>>? _queries;
+        private ThrottledQueries<WsusServerTarget, IReadOnlyList<WsusRepairStep>>? _queries;
 
         /// <summary>
         /// Live: the site servers or WSUS servers to plan for, diagnosed at the same time (default: this computer).
@@ -101,11 +101,11 @@ namespace WsusRemediation.Commands
                     default:
                         // Every server of the pipeline is diagnosed at the same time (at most -ThrottleLimit at once),
                         // as Get-WsusSyncDiagnosis does; each plan is written whole, as its server answers.
-                        _queries ??= StartThrottledQueries<PlanTarget, IReadOnlyList<WsusRepairStep>>(PlanServer, ThrottleLimit);
-                        var port = MyInvocation.BoundParameters.ContainsKey(nameof(WsusPort)) ? WsusPort : (int?)null;
-                        foreach (var server in ComputerName ?? new string?[] { null })
+                        _queries ??= StartThrottledQueries<WsusServerTarget, IReadOnlyList<WsusRepairStep>>(PlanServer, ThrottleLimit);
+                        var servers = ComputerName?.Select(server => string.IsNullOrWhiteSpace(server) ? null : server.Trim());
+                        foreach (var target in WsusServerTarget.For(MyInvocation, servers, WsusPort, UseSsl))
                         {
-                            _queries.Add(new PlanTarget(string.IsNullOrWhiteSpace(server) ? null : server!.Trim(), port, UseSsl));
+                            _queries.Add(target);
                         }
 
                         WriteQueryEvents(_queries, waitForAll: false, t => t.ComputerName, WriteSteps, ProgressId, "Planning the repair");
@@ -154,7 +154,7 @@ namespace WsusRemediation.Commands
         }
 
         // Runs off the pipeline thread: verbose lines go through the context.
-        private IReadOnlyList<WsusRepairStep> PlanServer(PlanTarget target, QueryContext context)
+        private IReadOnlyList<WsusRepairStep> PlanServer(WsusServerTarget target, QueryContext context)
         {
             var computer = target.ComputerName;
             var findings = RepairDiagnosis.Live(computer, Profile, context.CancellationToken, context.Verbose, target.WsusPort, target.UseSsl);
@@ -174,23 +174,6 @@ namespace WsusRemediation.Commands
             {
                 WriteObject(step);
             }
-        }
-
-        /// <summary>One server to plan for, with the port and scheme of its WSUS web services.</summary>
-        private sealed class PlanTarget
-        {
-            public PlanTarget(string? computerName, int? wsusPort, bool useSsl)
-            {
-                ComputerName = computerName;
-                WsusPort = wsusPort;
-                UseSsl = useSsl;
-            }
-
-            public string? ComputerName { get; }
-
-            public int? WsusPort { get; }
-
-            public bool UseSsl { get; }
         }
     }
 }

@@ -21,7 +21,7 @@ namespace WsusRemediation.Commands
         private const string LiveSet = "Live";
         private const string EvidenceSet = "Evidence";
         private const int ProgressId = 10;
-        private ThrottledQueries<DiagnosisTarget, SyncDiagnosis>? _queries;
+        private ThrottledQueries<WsusServerTarget, SyncDiagnosis>? _queries;
 
         /// <summary>The site server or SUP to diagnose. Default: this computer.</summary>
         [Parameter(Position = 0, ParameterSetName = LiveSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -100,11 +100,10 @@ namespace WsusRemediation.Commands
 
             // Every server of the pipeline is diagnosed at the same time (at most -ThrottleLimit at once);
             // what has answered is written now, the rest at the end.
-            _queries ??= StartThrottledQueries<DiagnosisTarget, SyncDiagnosis>(DiagnoseServer, ThrottleLimit);
-            var port = MyInvocation.BoundParameters.ContainsKey(nameof(WsusPort)) ? WsusPort : (int?)null;
-            foreach (var computer in ComputerName ?? new string?[] { null })
+            _queries ??= StartThrottledQueries<WsusServerTarget, SyncDiagnosis>(DiagnoseServer, ThrottleLimit);
+            foreach (var target in WsusServerTarget.For(MyInvocation, ComputerName, WsusPort, UseSsl))
             {
-                _queries.Add(new DiagnosisTarget(computer, port, UseSsl));
+                _queries.Add(target);
             }
 
             WriteQueryEvents(_queries, waitForAll: false, t => t.ComputerName, Write, ProgressId, "Diagnosing the synchronization");
@@ -120,29 +119,12 @@ namespace WsusRemediation.Commands
         }
 
         // Runs off the pipeline thread: verbose lines go through the context.
-        private SyncDiagnosis DiagnoseServer(DiagnosisTarget target, QueryContext context)
+        private SyncDiagnosis DiagnoseServer(WsusServerTarget target, QueryContext context)
         {
             var computer = target.ComputerName;
             context.Verbose(RepairDiagnosis.Collecting(computer, target.WsusPort, target.UseSsl));
             var sources = LiveEvidence.For(computer, SystemClock.Instance, "-EvidencePath", target.WsusPort, target.UseSsl);
             return new SyncDiagnosisService().DiagnoseLive(sources, computer, Options, !SkipNetworkCheck, context.CancellationToken, context.Verbose);
-        }
-
-        /// <summary>One server to diagnose, with the port and scheme of its WSUS web services.</summary>
-        private sealed class DiagnosisTarget
-        {
-            public DiagnosisTarget(string? computerName, int? wsusPort, bool useSsl)
-            {
-                ComputerName = computerName;
-                WsusPort = wsusPort;
-                UseSsl = useSsl;
-            }
-
-            public string? ComputerName { get; }
-
-            public int? WsusPort { get; }
-
-            public bool UseSsl { get; }
         }
 
         private void Write(SyncDiagnosis diagnosis)

@@ -23,7 +23,7 @@ namespace WsusRemediation.Commands
         private const int ProgressId = 6;
 
         private readonly List<string> _logPaths = new List<string>();
-        private ThrottledQueries<SyncTarget, WsusSyncStatus>? _queries;
+        private ThrottledQueries<WsusServerTarget, WsusSyncStatus>? _queries;
 
         /// <summary>Where to read: Auto (MECM and WSUS, merged), Wsus, ConfigMgr, or Log (this computer's own wsyncmgr.log and SoftwareDistribution.log; -LogPath for collected ones).</summary>
         [Parameter(ParameterSetName = LiveSet)]
@@ -100,38 +100,20 @@ namespace WsusRemediation.Commands
 
             // Every server of the pipeline is read at the same time (at most -ThrottleLimit at once); what
             // has answered is written now, the rest at the end.
-            _queries ??= StartThrottledQueries<SyncTarget, WsusSyncStatus>(ReadStatus, ThrottleLimit);
-            var port = MyInvocation.BoundParameters.ContainsKey(nameof(WsusPort)) ? WsusPort : (int?)null;
-            foreach (var computer in ComputerName ?? new string?[] { null })
+            _queries ??= StartThrottledQueries<WsusServerTarget, WsusSyncStatus>(ReadStatus, ThrottleLimit);
+            foreach (var target in WsusServerTarget.For(MyInvocation, ComputerName, WsusPort, UseSsl))
             {
-                _queries.Add(new SyncTarget(computer, port, UseSsl));
+                _queries.Add(target);
             }
 
             WriteQueryEvents(_queries, waitForAll: false, t => t.ComputerName, status => WriteObject(status), ProgressId, "Reading the synchronization status");
         }
 
-        private WsusSyncStatus ReadStatus(SyncTarget target, QueryContext context)
+        private WsusSyncStatus ReadStatus(WsusServerTarget target, QueryContext context)
         {
             var service = SyncSources.Live(target.ComputerName, SystemClock.Instance, target.WsusPort, target.UseSsl);
             context.Verbose($"Reading the synchronization status of '{target.ComputerName ?? System.Environment.MachineName}' from {Source}.");
             return service.Read(Source, target.ComputerName, context.CancellationToken, context.Verbose);
-        }
-
-        /// <summary>One server to read, with the WSUS port and SSL its pipeline object asked for.</summary>
-        private sealed class SyncTarget
-        {
-            public SyncTarget(string? computerName, int? wsusPort, bool useSsl)
-            {
-                ComputerName = computerName;
-                WsusPort = wsusPort;
-                UseSsl = useSsl;
-            }
-
-            public string? ComputerName { get; }
-
-            public int? WsusPort { get; }
-
-            public bool UseSsl { get; }
         }
 
         /// <inheritdoc />
