@@ -33,6 +33,15 @@ Describe 'Get-WsusSyncDiagnosis -EvidencePath' {
         $first.RepairStep | Should -Be 'Manual'
     }
 
+    It 'reads a German server''s evidence: localized 503s, SCM words and a semicolon service list' {
+        $localized = Join-Path $evidence 'LocalizedCase'
+        $findings = Get-WsusSyncDiagnosis -EvidencePath $localized
+        $findings.Id | Should -Be @('BitsNotUsable', 'SmsServiceNotRunning', 'WsusApiUnavailable', 'SyncFailureStreak')
+        ($findings | Where-Object Id -eq 'SyncFailureStreak').CausedBy | Should -Be 'WsusApiUnavailable'
+        (Get-WsusRepairPlan -EvidencePath $localized).Name | Should -Contain 'RestartPool'
+        (Get-WsusSyncDiagnosis -EvidencePath (Join-Path $evidence 'LocalizedServices')).Id | Should -Be @('BitsNotUsable', 'SmsServiceNotRunning')
+    }
+
     It 'resolves a relative path from the current location and takes Get-Item output' {
         Push-Location $evidence
         try { $relative = @(Get-WsusSyncDiagnosis -EvidencePath .\ProxyCase) }

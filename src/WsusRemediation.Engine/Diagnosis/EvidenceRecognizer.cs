@@ -103,7 +103,7 @@ namespace WsusRemediation.Engine.Diagnosis
             }
 
             var header = line.Replace("\"", string.Empty);
-            var columns = header.Split(',');
+            var columns = header.Split(ServerStateFile.Delimiter(header));
             return Array.Exists(columns, c => c.Trim().Equals("Name", StringComparison.OrdinalIgnoreCase))
                 && Array.Exists(columns, c => c.Trim().Equals("Status", StringComparison.OrdinalIgnoreCase))
                 && Array.Exists(columns, c => c.Trim().Equals("StartType", StringComparison.OrdinalIgnoreCase));

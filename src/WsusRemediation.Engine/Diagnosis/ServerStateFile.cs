@@ -138,7 +138,8 @@ namespace WsusRemediation.Engine.Diagnosis
 
         /// <summary>
         /// Reads service states from CSV as <c>Get-Service | Select-Object Name, DisplayName, Status,
-        /// StartType | Export-Csv</c> writes it (with or without the #TYPE line and quotes).
+        /// StartType | Export-Csv</c> writes it (with or without the #TYPE line and quotes), separated by commas or,
+        /// as <c>Export-Csv -UseCulture</c> writes it on a German or French server, by the culture's list separator (;).
         /// </summary>
         public static IReadOnlyList<ServiceSnapshot> ParseServiceCsv(string text)
         {
@@ -219,9 +220,27 @@ namespace WsusRemediation.Engine.Diagnosis
             }
         }
 
+        /// <summary>
+        /// The separator of a CSV header line: a comma (Export-Csv's default), or the semicolon or tab that
+        /// <c>-UseCulture</c> and <c>-Delimiter</c> give, whichever splits the header into columns.
+        /// </summary>
+        internal static char Delimiter(string headerLine)
+        {
+            foreach (var candidate in new[] { ',', ';', '\t' })
+            {
+                if (headerLine.IndexOf(candidate) >= 0)
+                {
+                    return candidate;
+                }
+            }
+
+            return ',';
+        }
+
         private static List<List<string>> Csv(string text)
         {
             var rows = new List<List<string>>();
+            char? delimiter = null;
             foreach (var raw in text.Replace("\r\n", "\n").Split('\n'))
             {
                 var line = raw.TrimStart('\uFEFF');
@@ -229,6 +248,8 @@ namespace WsusRemediation.Engine.Diagnosis
                 {
                     continue;
                 }
+
+                delimiter ??= Delimiter(line);
 
                 var cells = new List<string>();
                 var cell = new StringBuilder();
@@ -256,7 +277,7 @@ namespace WsusRemediation.Engine.Diagnosis
                     {
                         quoted = true;
                     }
-                    else if (c == ',')
+                    else if (c == delimiter)
                     {
                         cells.Add(cell.ToString());
                         cell.Clear();

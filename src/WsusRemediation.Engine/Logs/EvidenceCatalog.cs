@@ -82,6 +82,9 @@ namespace WsusRemediation.Engine.Logs
         private const string WcmDoc = "SA wsus-configuration-manager";
         private const string Kb820729 = "KB 820729 Error logging in HTTP APIs";
         private const string WasDocs = "TechNet cc735151/dd349270 (WAS events)";
+        private const string LocalizedWebException = "System.Net WebException on non-English servers: 'Le serveur distant a retourné une erreur : (407) Authentification proxy requise.', '(503) Serveur non disponible' (see Fixtures/Logs/FIXTURES.md, localized)";
+        private const string LocalizedSoap = "SOAP client text on non-English servers: 'Die Anforderung ist mit HTTP-Status 503 fehlgeschlagen' (German 6703 of SA wsus-messages-and-troubleshooting-tips)";
+        private const string LocalizedDotNet = ".NET exception text on non-English servers (published German/French WebException messages; see Fixtures/Logs/FIXTURES.md, localized)";
 
         private static readonly string[] WasProviders = { "Microsoft-Windows-WAS", "WAS" };
         private static readonly string[] W3svcProviders = { "Microsoft-Windows-IIS-W3SVC", "W3SVC" };
@@ -118,7 +121,22 @@ namespace WsusRemediation.Engine.Logs
             // Before the generic "The request failed with HTTP status" below: a 407 is the proxy's answer, not WCM's.
             new EvidenceSignature(EvidenceKind.ProxyAuthenticationRequired, SignatureMatch.MessageContains, "HTTP status 407", TroubleSync + " (407 listed among the web-service failures); TechNet Issues with Synchronization (expired proxy password)", isCause: true),
             new EvidenceSignature(EvidenceKind.ProxyAuthenticationRequired, SignatureMatch.MessageContains, "(407) Proxy Authentication Required", "System.Net WebException text for HTTP 407; TechNet Issues with Synchronization (expired proxy password)", inferred: true, isCause: true),
+
+            // A server in another language writes .NET's texts in that language (the services run with the system's UI
+            // language): "(407) Authentification proxy requise", "HTTP-Status 503". The status code keeps its place in
+            // each form, so these language-independent pieces find the same causes: WebException's "(NNN)", the SOAP
+            // client's "HTTP-Status NNN" (German) and "HTTP NNN" (French, Spanish, Italian: "l'état HTTP 503").
+            new EvidenceSignature(EvidenceKind.ProxyAuthenticationRequired, SignatureMatch.MessageContains, "(407)", LocalizedWebException, isCause: true),
+            new EvidenceSignature(EvidenceKind.ProxyAuthenticationRequired, SignatureMatch.MessageContains, "HTTP-Status 407", LocalizedSoap, inferred: true, isCause: true),
+            new EvidenceSignature(EvidenceKind.ProxyAuthenticationRequired, SignatureMatch.MessageContains, "HTTP 407", LocalizedSoap, inferred: true, isCause: true),
             new EvidenceSignature(EvidenceKind.WsusApi503, SignatureMatch.MessageContains, "HTTP status 503", TroubleSync + "; windowsserverdocs wsus-messages-and-troubleshooting-tips (6703/503)", isCause: true),
+            new EvidenceSignature(EvidenceKind.WsusApi503, SignatureMatch.MessageContains, "(503)", LocalizedWebException, isCause: true),
+            new EvidenceSignature(EvidenceKind.WsusApi503, SignatureMatch.MessageContains, "HTTP-Status 503", LocalizedSoap, isCause: true),
+            new EvidenceSignature(EvidenceKind.WsusApi503, SignatureMatch.MessageContains, "HTTP 503", LocalizedSoap, inferred: true, isCause: true),
+
+            // The SOAP client ends its text with the reason phrase the server sent, which IIS and HTTP.sys send in English
+            // whatever the language of either side ("...: Service Unavailable.").
+            new EvidenceSignature(EvidenceKind.WsusApi503, SignatureMatch.MessageContains, "Service Unavailable", TroubleSync + " (the SOAP text ends with the server's reason phrase)", isCause: true),
             new EvidenceSignature(EvidenceKind.WsusNotConfigured, SignatureMatch.MessageContains, "WSUS server not configured", TroubleSync, isCause: true),
             new EvidenceSignature(EvidenceKind.CertificateChainUntrusted, SignatureMatch.MessageContains, "800B0109", "SA wsus-not-sync-with-certificate-error-800B0109", isCause: true),
             new EvidenceSignature(EvidenceKind.TlsFailure, SignatureMatch.MessageContains, "trust relationship for the SSL/TLS secure channel", "SA wsus-not-sync-with-certificate-error-800B0109", isCause: true),
@@ -128,10 +146,13 @@ namespace WsusRemediation.Engine.Logs
             new EvidenceSignature(EvidenceKind.UpstreamConnectionFailure, SignatureMatch.MessageContains, "terminated abnormally", TroubleSync, isCause: true),
             new EvidenceSignature(EvidenceKind.UpstreamConnectionFailure, SignatureMatch.MessageContains, "did not properly respond", TroubleSync, isCause: true),
             new EvidenceSignature(EvidenceKind.RemoteNameNotResolved, SignatureMatch.MessageContains, "The remote name could not be resolved", "SA wsus-configure-shared-database (wsyncmgr sample)", isCause: true),
+            new EvidenceSignature(EvidenceKind.RemoteNameNotResolved, SignatureMatch.MessageContains, "Der Remotename konnte nicht aufgelöst werden", LocalizedDotNet + " (German)", isCause: true),
+            new EvidenceSignature(EvidenceKind.RemoteNameNotResolved, SignatureMatch.MessageContains, "Le nom distant n'a pas pu être résolu", LocalizedDotNet + " (French)", isCause: true),
             new EvidenceSignature(EvidenceKind.MuUrlSoapFault, SignatureMatch.MessageContains, "fe2.update.microsoft.com", "SA wsus-synchronization-fails-with-soapexception", isCause: true),
             new EvidenceSignature(EvidenceKind.CatalogImportFailed, SignatureMatch.MessageContains, "ImportUpdateFromCatalogSite failed", "SA troubleshoot-wsus-import-sync-issues", isCause: true),
             new EvidenceSignature(EvidenceKind.SusdbUnreachable, SignatureMatch.MessageContains, "Could not connect to SUSDB", "memdocs software-updates-maintenance", isCause: true),
             new EvidenceSignature(EvidenceKind.OperationTimedOut, SignatureMatch.MessageContains, "The operation has timed out", "Patch My PC docs (wsyncmgr ApiRemotingCompressionProxy.GetWebResponse)", isCause: true),
+            new EvidenceSignature(EvidenceKind.OperationTimedOut, SignatureMatch.MessageContains, "Der Vorgang hat das Zeitlimit überschritten", LocalizedDotNet + " (German)", isCause: true),
             new EvidenceSignature(EvidenceKind.WcmConfigFailure, SignatureMatch.MessageContains, "The request failed with HTTP status", TroubleSync + " (401/403/407/500/502)", isCause: true),
             new EvidenceSignature(EvidenceKind.WcmConfigFailure, SignatureMatch.MessageContains, "actively refused", TroubleSync, isCause: true),
             new EvidenceSignature(EvidenceKind.WcmConfigFailure, SignatureMatch.MessageContains, "remote party has closed the transport stream", TroubleSync, isCause: true),

@@ -57,13 +57,33 @@ namespace WsusRemediation.Engine.Logs
 
         /// <summary>
         /// 7040's new start type, from its English words (<c>auto start</c>, <c>demand start</c>,
-        /// <c>disabled</c>); null when the event is in another language or not a 7040.
+        /// <c>disabled</c>), or the word for disabled of a German or French server (7040 carries no number to read
+        /// instead); null when the event is in another language or not a 7040.
         /// </summary>
-        public static ServiceStartType? NewStartType(LogEntry entry) => ParseStartType(entry?.GetField("param3"));
+        public static ServiceStartType? NewStartType(LogEntry entry)
+        {
+            var text = entry?.GetField("param3")?.Trim();
+            return string.Equals(text, "Deaktiviert", StringComparison.OrdinalIgnoreCase) || string.Equals(text, "Désactivé", StringComparison.OrdinalIgnoreCase)
+                ? ServiceStartType.Disabled
+                : ParseStartType(text);
+        }
 
-        /// <summary>7036's state (<c>running</c>, <c>stopped</c>), from its English words; null otherwise.</summary>
+        /// <summary>
+        /// 7036's new state: the number after the key name in its Binary (<c>BITS/1</c> stopped, <c>BITS/4</c> running,
+        /// the SCM's SERVICE_STOPPED and SERVICE_RUNNING), which every language writes alike; else param2's English
+        /// words (<c>running</c>, <c>stopped</c>). A German server writes <c>Beendet</c>, a French one <c>arrêté</c>.
+        /// Null when neither tells.
+        /// </summary>
         public static ServiceState? NewState(LogEntry entry)
         {
+            switch (StateFromBinary(entry?.GetField("Binary")))
+            {
+                case 1:
+                    return ServiceState.Stopped;
+                case 4:
+                    return ServiceState.Running;
+            }
+
             var text = entry?.GetField("param2")?.Trim();
             if (string.Equals(text, "running", StringComparison.OrdinalIgnoreCase))
             {
@@ -116,6 +136,34 @@ namespace WsusRemediation.Engine.Logs
             var end = text.IndexOfAny(new[] { '/', '\0' });
             var name = (end >= 0 ? text.Substring(0, end) : text).Trim();
             return name.Length > 0 ? name : null;
+        }
+
+        // The state number after the '/' of 7036's Binary (UTF-16 LE hex of "Name/N"); null when there is none.
+        private static int? StateFromBinary(string? hex)
+        {
+            if (string.IsNullOrEmpty(hex) || hex!.Length % 4 != 0)
+            {
+                return null;
+            }
+
+            // "/" is 2F00 in UTF-16 LE hex; the digits follow as 3N00.
+            for (var at = 0; at + 8 <= hex.Length; at += 4)
+            {
+                if (hex[at] == '2' && (hex[at + 1] == 'F' || hex[at + 1] == 'f') && hex[at + 2] == '0' && hex[at + 3] == '0')
+                {
+                    var value = 0;
+                    var digits = 0;
+                    for (var d = at + 4; d + 4 <= hex.Length && hex[d] == '3' && HexValue(hex[d + 1]) is var digit && digit >= 0 && digit <= 9 && hex[d + 2] == '0' && hex[d + 3] == '0'; d += 4)
+                    {
+                        value = (value * 10) + digit;
+                        digits++;
+                    }
+
+                    return digits > 0 ? value : null;
+                }
+            }
+
+            return null;
         }
 
         private static string Canonical(string key)

@@ -203,4 +203,38 @@ public sealed class DiagnosisEvidenceTests
         // A standalone WSUS server: the SMS services are not there, which is not a finding.
         Assert.Equal(DiagnosisCheckResult.Passed, diagnosis.Checks.Single(c => c.Id == FindingIds.SmsServiceNotRunning).Result);
     }
+    [Fact]
+    public void LocalizedCase_finds_what_a_German_server_wrote_in_German()
+    {
+        var diagnosis = Diagnose("LocalizedCase");
+
+        Assert.Equal("CM03.CONTOSO.COM", diagnosis.ComputerName);
+        // Before: only the streak; the German 503s, 7036 "Beendet" and 7040 "Deaktiviert" were not understood.
+        Assert.Equal(
+            new[] { FindingIds.BitsNotUsable, FindingIds.SmsServiceNotRunning, FindingIds.WsusApiUnavailable, FindingIds.SyncFailureStreak },
+            diagnosis.Findings.Select(f => f.Id));
+        Assert.Equal(FindingSeverity.Critical, diagnosis.Findings[0].Severity);
+        Assert.Equal("The WSUS web services answered HTTP 503 6 times", diagnosis.Findings[2].Title);
+        Assert.Equal(FindingIds.WsusApiUnavailable, diagnosis.Findings.Single(f => f.Id == FindingIds.SyncFailureStreak).CausedBy);
+
+        var api = diagnosis.Findings.Single(f => f.Id == FindingIds.WsusApiUnavailable);
+        Assert.Contains(api.Evidence, e => e.Source == "WCM.log" && e.Text.Contains("(503)", StringComparison.Ordinal));
+        Assert.Contains(api.Evidence, e => e.Source == "wsyncmgr.log" && e.Text.Contains("HTTP-Status 503", StringComparison.Ordinal));
+
+        Assert.Equal("SMS_NOTIFICATION_SERVER is not running", diagnosis.Findings.Single(f => f.Id == FindingIds.SmsServiceNotRunning).Title);
+        var bits = diagnosis.Findings.Single(f => f.Id == FindingIds.BitsNotUsable);
+        Assert.Contains(bits.Evidence, e => e.Source == "System.xml" && e.TimeUtc == Utc(11, 22, 4, 58, 41, 32));
+    }
+
+    [Fact]
+    public void A_service_list_in_the_German_CSV_shape_gives_the_service_findings()
+    {
+        var diagnosis = Diagnose("LocalizedServices");
+
+        var bits = diagnosis.Findings.Single(f => f.Id == FindingIds.BitsNotUsable);
+        Assert.Equal(FindingSeverity.Critical, bits.Severity);
+        Assert.Equal("service BITS (dienste.csv)", bits.Evidence[0].Source);
+        Assert.Equal("Stopped, Disabled", bits.Evidence[0].Text);
+        Assert.Equal("SMS_NOTIFICATION_SERVER is not running", diagnosis.Findings.Single(f => f.Id == FindingIds.SmsServiceNotRunning).Title);
+    }
 }
