@@ -20,6 +20,15 @@ Describe 'Get-WsusSyncLog' {
         $entries[-1].File | Should -BeLike '*wsyncmgr.log'
     }
 
+    It 'refuses an IIS request log with a pointer to HTTPERR instead of reading it as HTTPERR' {
+        $iisLog = Join-Path $fixtures 'realworld/u_ex261122.log'
+        $entries = Get-WsusSyncLog -Path $iisLog -ErrorVariable problems -ErrorAction SilentlyContinue
+        $entries | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'LogFormatNotRecognized,*'
+        $problems[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $problems[0].ErrorDetails.RecommendedAction | Should -BeLike '*LogFiles\HTTPERR\httperr*.log*'
+    }
+
     It 'takes files from Get-ChildItem through PSPath' {
         $entries = Get-ChildItem (Join-Path $fixtures 'httperr1.log') | Get-WsusSyncLog -Kind AppOffline
         $entries.Count | Should -Be 2

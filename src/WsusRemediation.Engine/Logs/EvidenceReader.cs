@@ -86,6 +86,11 @@ namespace WsusRemediation.Engine.Logs
         public static LogFormat DetectFormat(string head, string? fileName)
         {
             head ??= string.Empty;
+            if (IsIisRequestLog(head))
+            {
+                return LogFormat.Unknown;
+            }
+
             var best = LogFormat.Unknown;
             var bestAt = int.MaxValue;
 
@@ -331,12 +336,19 @@ namespace WsusRemediation.Engine.Logs
             new WsusRemediationException("LogFormatNotRecognized", EngineErrorKind.InvalidData, $"'{path}' is not a MECM log, SoftwareDistribution.log, HTTPERR log or event XML file.", path)
             {
                 // Saved event logs are what admins most often have in hand; say how to turn them into XML.
-                RecommendedAction = path.EndsWith(".evtx", StringComparison.OrdinalIgnoreCase)
+                RecommendedAction = IsIisLogName(Path.GetFileName(path))
+                    ? "IIS request logs (u_ex*.log) are not read: the requests HTTP.sys turned away before the WSUS pool saw them (503 AppOffline, QueueFull) are in its error log, %SystemRoot%\\System32\\LogFiles\\HTTPERR\\httperr*.log."
+                    : path.EndsWith(".evtx", StringComparison.OrdinalIgnoreCase)
                     ? $"Export the events as XML first: wevtutil qe \"{path}\" /lf:true /f:xml /e:Events > events.xml"
                     : path.EndsWith(".xml", StringComparison.OrdinalIgnoreCase)
                     ? "Export-Clixml files are not read; export event XML instead: Get-WinEvent ... | ForEach-Object { $_.ToXml() } | Set-Content events.xml, or wevtutil qe System /f:xml /e:Events."
                     : "Pass wsyncmgr.log, WCM.log, WSUSCtrl.log, SoftwareDistribution.log, httperr*.log or event XML (wevtutil qe /f:xml, Get-WinEvent ToXml()).",
             };
+
+        // IIS names its W3C logs u_exYYMMDD.log (UTF-8) or exYYMMDD.log, with _x or a number when rolled by size.
+        private static bool IsIisLogName(string name) =>
+            (name.StartsWith("u_ex", StringComparison.OrdinalIgnoreCase) && name.Length > 4 && char.IsDigit(name[4]))
+            || (name.StartsWith("ex", StringComparison.OrdinalIgnoreCase) && name.Length > 2 && char.IsDigit(name[2]));
 
         private static IEnumerable<LogEntry> ReadFileIterator(string path, LogReadSummary summary, LogFormat format, int maxLineLength)
         {
@@ -427,6 +439,31 @@ namespace WsusRemediation.Engine.Logs
                     yield break;
                 }
             }
+        }
+
+        /// <summary>
+        /// IIS's own request logs (W3SVC<i>n</i>\u_ex<i>yymmdd</i>.log) are W3C files with a <c>#Fields:</c> line too, but they
+        /// list every request the site answered (200s, the 401 of each NTLM handshake), not HTTP.sys' rejections; read as
+        /// HTTPERR every line became a warning from HTTP.sys and the HTTPERR checks passed on no HTTPERR at all. They are
+        /// told apart by IIS's <c>#Software:</c> line or by fields HTTP.sys' error log never has.
+        /// </summary>
+        internal static bool IsIisRequestLog(string head)
+        {
+            if (head.IndexOf("#Software: Microsoft Internet Information Services", StringComparison.Ordinal) >= 0)
+            {
+                return true;
+            }
+
+            var fields = head.IndexOf("#Fields:", StringComparison.Ordinal);
+            if (fields < 0)
+            {
+                return false;
+            }
+
+            var end = head.IndexOf('\n', fields);
+            var line = end < 0 ? head.Substring(fields) : head.Substring(fields, end - fields);
+            return line.IndexOf(" s-reason", StringComparison.Ordinal) < 0
+                && (line.IndexOf(" cs-uri-stem", StringComparison.Ordinal) >= 0 || line.IndexOf(" sc-substatus", StringComparison.Ordinal) >= 0 || line.IndexOf(" time-taken", StringComparison.Ordinal) >= 0);
         }
 
         private static int IndexOfEventStart(string text)

@@ -237,4 +237,19 @@ public sealed class DiagnosisEvidenceTests
         Assert.Equal("Stopped, Disabled", bits.Evidence[0].Text);
         Assert.Equal("SMS_NOTIFICATION_SERVER is not running", diagnosis.Findings.Single(f => f.Id == FindingIds.SmsServiceNotRunning).Title);
     }
+    [Fact]
+    public void IIS_request_logs_in_the_evidence_do_not_pass_the_HTTPERR_checks()
+    {
+        using var temp = new Common.TempFolder();
+        File.Copy(Path.Combine(Folder("LocalizedCase"), "wsyncmgr.log"), Path.Combine(temp.Path, "wsyncmgr.log"));
+        var w3svc = Directory.CreateDirectory(Path.Combine(temp.Path, "W3SVC1")).FullName;
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Logs", "realworld", "u_ex261122.log"), Path.Combine(w3svc, "u_ex261122.log"));
+
+        using var evidence = EvidenceSet.FromPaths(new[] { temp.Path });
+        var diagnosis = new SyncDiagnosisService().Diagnose(evidence, null, CancellationToken.None);
+
+        // Before: "passed: HTTPERR since ...: no QueueFull/AppOffline" on a folder without any HTTPERR log.
+        Assert.Equal(DiagnosisCheckResult.NotRun, diagnosis.Checks.Single(c => c.Id == FindingIds.HttpQueueFull).Result);
+        Assert.Equal(DiagnosisCheckResult.NotRun, diagnosis.Checks.Single(c => c.Id == FindingIds.HttpAppOffline).Result);
+    }
 }

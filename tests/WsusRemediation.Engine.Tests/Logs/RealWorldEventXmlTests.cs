@@ -131,4 +131,26 @@ public class UnreadableEvidenceTests
         Assert.Equal("LogFormatNotRecognized", error.ErrorId);
         Assert.Contains("ToXml()", error.RecommendedAction, StringComparison.Ordinal);
     }
+    [Fact]
+    public void An_IIS_request_log_is_refused_rather_than_read_as_HTTPERR()
+    {
+        // A real u_ex file: IIS's #Software line, a #Fields line with cs-uri-stem/sc-substatus/time-taken, 200s, the NTLM
+        // 401.2 of each WSUS API call, a second header block after a restart. Read as HTTPERR, each of these lines came
+        // out as a warning from "HTTP.sys".
+        var path = LogFixtures.Path("realworld", "u_ex261122.log");
+
+        Assert.Equal(LogFormat.Unknown, EvidenceReader.DetectFormat(path));
+        var error = Assert.Throws<WsusRemediation.Engine.Common.WsusRemediationException>(() => EvidenceReader.ReadFile(path).ToList());
+        Assert.Equal("LogFormatNotRecognized", error.ErrorId);
+        Assert.Contains(@"LogFiles\HTTPERR\httperr*.log", error.RecommendedAction, StringComparison.Ordinal);
+
+        // The same shape without the #Software line (an excerpt) is still told from HTTP.sys' fields.
+        var excerpt = string.Join("\r\n", System.IO.File.ReadAllLines(path).Where(l => !l.StartsWith("#Software", StringComparison.Ordinal)));
+        Assert.Equal(LogFormat.Unknown, EvidenceReader.DetectFormat(excerpt, "excerpt.log"));
+
+        // HTTP.sys' own logs stay HTTPERR, with or without the streamid columns.
+        Assert.Equal(LogFormat.HttpErr, EvidenceReader.DetectFormat(LogFixtures.Path("httperr1.log")));
+        Assert.Equal(LogFormat.HttpErr, EvidenceReader.DetectFormat(LogFixtures.Path("realworld", "httperr3.log")));
+        Assert.Equal(LogFormat.HttpErr, EvidenceReader.DetectFormat(LogFixtures.Path("realworld", "httperr-excerpt.log")));
+    }
 }
