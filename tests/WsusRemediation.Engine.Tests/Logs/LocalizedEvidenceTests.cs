@@ -54,6 +54,10 @@ public sealed class LocalizedEvidenceTests
     [InlineData("Sync failed: UssCommunicationError: WebException: Der Remotename konnte nicht aufgelöst werden: 'sws.update.microsoft.com'", EvidenceKind.RemoteNameNotResolved)]
     [InlineData("Sync failed: UssCommunicationError: WebException: Le nom distant n'a pas pu être résolu: 'sws.update.microsoft.com'", EvidenceKind.RemoteNameNotResolved)]
     [InlineData("Sync failed: UssCommunicationError: WebException: Der Vorgang hat das Zeitlimit überschritten.", EvidenceKind.OperationTimedOut)]
+    [InlineData("Sync failed: UssCommunicationError: WebException: Die zugrunde liegende Verbindung wurde geschlossen: Für den geschützten SSL/TLS-Kanal konnte keine Vertrauensstellung hergestellt werden.", EvidenceKind.TlsFailure)]
+    [InlineData("Sync failed: UssCommunicationError: WebException: Die zugrunde liegende Verbindung wurde geschlossen: Unerwarteter Fehler beim Senden. ---> IOException: Eine vorhandene Verbindung wurde vom Remotehost geschlossen.", EvidenceKind.TlsFailure)]
+    [InlineData("Sync failed: UssCommunicationError: WebException: La connexion sous-jacente a été fermée : Une erreur inattendue s'est produite lors d'un envoi. ---> Une connexion existante a dû être fermée par l’hôte distant", EvidenceKind.TlsFailure)]
+    [InlineData("Sync failed: UssCommunicationError: WebException: Le nom distant n’a pas pu être résolu: 'sws.update.microsoft.com'", EvidenceKind.RemoteNameNotResolved)]
     public void Localized_failure_texts_give_the_cause_their_English_form_gives(string message, EvidenceKind cause)
     {
         var entry = new LogEntry(DateTimeOffset.UnixEpoch, LogSeverity.None, "SMS_WSUS_SYNC_MANAGER", "1", message, "wsyncmgr.log", 1, LogFormat.SmsSimple);
