@@ -64,7 +64,14 @@ namespace WsusRemediation.Engine.Logs
         }
 
         /// <summary>Detects a file's format from its first characters, then its name.</summary>
-        public static LogFormat DetectFormat(string path)
+        public static LogFormat DetectFormat(string path) => DetectFormat(path, out _);
+
+        /// <summary>
+        /// As <see cref="DetectFormat(string)"/>; <paramref name="blank"/> tells a file with no text yet (zero bytes, or
+        /// only blanks and the NUL bytes an unflushed file holds after a crash) from one in an unknown format. A log
+        /// just started after a rollover, or copied while empty, is such a file: it has no records, which is no error.
+        /// </summary>
+        internal static LogFormat DetectFormat(string path, out bool blank)
         {
             string head;
             try
@@ -79,7 +86,21 @@ namespace WsusRemediation.Engine.Logs
                 throw Unreadable(path, ex);
             }
 
+            blank = IsBlank(head);
             return DetectFormat(head, Path.GetFileName(path));
+        }
+
+        private static bool IsBlank(string head)
+        {
+            foreach (var c in head)
+            {
+                if (c != '\0' && c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\uFEFF')
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>Detects a format from the start of a file's text; <paramref name="fileName"/> breaks ties.</summary>
@@ -354,9 +375,15 @@ namespace WsusRemediation.Engine.Logs
         {
             if (format == LogFormat.Unknown)
             {
-                format = DetectFormat(path);
+                format = DetectFormat(path, out var blank);
                 if (format == LogFormat.Unknown)
                 {
+                    if (blank)
+                    {
+                        summary.AddFile(path);
+                        yield break;
+                    }
+
                     throw Unrecognized(path);
                 }
             }

@@ -195,10 +195,16 @@ namespace WsusRemediation.Engine.Logs
                 PlannedLogFile planned;
                 try
                 {
-                    var format = EvidenceReader.DetectFormat(file);
-                    if (format == LogFormat.Unknown)
+                    var format = EvidenceReader.DetectFormat(file, out var blank);
+                    if (format == LogFormat.Unknown && !(blank && options.Follow))
                     {
-                        report(EvidenceReader.Unrecognized(file));
+                        // A file with no text yet has nothing to read, which is no error; followed, it is watched
+                        // until its first line says what it is.
+                        if (!blank)
+                        {
+                            report(EvidenceReader.Unrecognized(file));
+                        }
+
                         continue;
                     }
 
