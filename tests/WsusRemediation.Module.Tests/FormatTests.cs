@@ -48,6 +48,39 @@ namespace WsusRemediation.Module.Tests
             Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
         }
 
+        /// <summary>
+        /// A console of 80 or 120 columns prints one character less a line (the host keeps the last column free), so
+        /// columns whose widths add up to exactly 80 or 120 lose a character of the last one: WSUS's recycle time
+        /// 1.05:00:00 read '1.05:00:…' in an 80-column console although `Out-String -Width 80` showed it whole.
+        /// </summary>
+        [Theory]
+        [InlineData(80)]
+        [InlineData(120)]
+        public void No_table_view_fills_a_console_width_to_the_last_character(int consoleWidth)
+        {
+            var failures = new List<string>();
+            foreach (var view in Format.Descendants("View").Where(v => v.Element("TableControl") is not null))
+            {
+                var used = -1;
+                foreach (var header in view.Element("TableControl")!.Element("TableHeaders")!.Elements("TableColumnHeader"))
+                {
+                    var width = (int?)header.Element("Width");
+                    if (width is null)
+                    {
+                        break;
+                    }
+
+                    used += width.Value + 1;
+                    if (used == consoleWidth)
+                    {
+                        failures.Add($"{(string?)view.Element("Name")}: the columns up to {(string?)header.Element("Label")} take {consoleWidth} characters; a console of {consoleWidth} columns prints {consoleWidth - 1}");
+                    }
+                }
+            }
+
+            Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+        }
+
         [Fact]
         public void Table_views_have_as_many_headers_as_columns_and_name_real_properties()
         {
