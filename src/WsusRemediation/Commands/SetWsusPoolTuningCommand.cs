@@ -22,6 +22,9 @@ namespace WsusRemediation.Commands
         // Test-WsusPoolTuning -Detailed name the same pool once per setting, and it is tuned once.
         private readonly HashSet<string> _poolsDone = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
+        // Pools whose write failed in this pipeline: their error was written once; later settings piped for them are not tried again.
+        private readonly HashSet<string> _poolsFailed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
         /// <summary>A remote server, reached through its admin$ share.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("CN", "PSComputerName")]
@@ -152,7 +155,15 @@ namespace WsusRemediation.Commands
                     var document = LoadDocument(configurationPath);
                     foreach (var name in PoolTuningService.ExpandPoolNames(document, RequestedPoolNamesIn(configurationPath)))
                     {
-                        if (!_poolsDone.Add(document.Path + "|" + name))
+                        var key = document.Path + "|" + name;
+                        if (_poolsFailed.Contains(key))
+                        {
+                            // The same pool and file again (one piped setting each): the same write would fail the same way.
+                            WriteVerbose($"{name} in '{document.Path}' could not be set earlier in this pipeline (the error above); not tried again.");
+                            continue;
+                        }
+
+                        if (!_poolsDone.Add(key))
                         {
                             WriteVerbose($"{name} in '{document.Path}' was already set by this pipeline.");
                             continue;
@@ -164,6 +175,8 @@ namespace WsusRemediation.Commands
                         }
                         catch (WsusRemediationException ex)
                         {
+                            _poolsDone.Remove(key);
+                            _poolsFailed.Add(key);
                             WriteEngineError(ex);
                         }
                     }

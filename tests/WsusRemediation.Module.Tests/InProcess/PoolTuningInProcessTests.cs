@@ -108,6 +108,22 @@ namespace WsusRemediation.Module.Tests.InProcess
         }
 
         [Fact]
+        public void A_pool_whose_write_fails_is_one_error_and_its_other_piped_settings_say_why_they_are_skipped()
+        {
+            // A backup folder below a file cannot be made: the write of WsusPool fails before anything changes.
+            var blocker = Path.Combine(_folder, "not-a-folder");
+            File.WriteAllText(blocker, "x");
+            var run = InProcessPowerShell.Run(
+                "Test-WsusPoolTuning -ConfigurationPath $config -Detailed | Set-WsusPoolTuning -Confirm:$false -BackupPath $backup -Verbose",
+                ("config", _config), ("backup", Path.Combine(blocker, "sub")));
+
+            Assert.Equal(new[] { "BackupFailed," + SetId }, run.ErrorIds);
+            Assert.Equal(4, run.Verbose.Count(v => v.Contains("could not be set earlier in this pipeline", StringComparison.Ordinal)));
+            Assert.DoesNotContain(run.Verbose, v => v.Contains("already set by this pipeline", StringComparison.Ordinal));
+            Assert.Equal(_before, File.ReadAllBytes(_config));
+        }
+
+        [Fact]
         public void A_setting_status_carries_the_server_and_file_it_was_read_from()
         {
             var run = InProcessPowerShell.Run(
