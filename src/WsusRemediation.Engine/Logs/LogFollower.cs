@@ -190,11 +190,10 @@ namespace WsusRemediation.Engine.Logs
                     return null;
                 }
 
-                var entries = PartialLogReader.Tail(new PlannedLogFile(_path, format, end, DateTime.MinValue), tail, filter, null, _summary, out _, lengthLimit: end);
+                var entries = PartialLogReader.TailUpTo(new PlannedLogFile(_path, format, end, DateTime.MinValue), end, tail, filter, _summary, out _lineBase);
                 _format = format;
                 _parser = EvidenceReader.CreateLineParser(format);
                 _context = new ParseContext(_path, _summary);
-                _lineBase = PartialLogReader.LinesBefore(_path, format, end);
                 _position = end;
                 return entries;
             }

@@ -40,16 +40,14 @@ namespace WsusRemediation.Engine.Logs
         /// The last <paramref name="count"/> entries of <paramref name="file"/> that pass <paramref name="filter"/>, in file
         /// order; fewer when the file holds fewer. When <paramref name="olderThan"/> is set, reading back stops at the first
         /// region holding an entry older than it (<paramref name="reachedOlder"/> then says so): nothing before can pass.
-        /// With <paramref name="lengthLimit"/>, the file is taken to end there (a followed log, read up to its last complete
-        /// line while it grows).
         /// </summary>
-        public static List<LogEntry> Tail(PlannedLogFile file, int count, LogFilter? filter, DateTimeOffset? olderThan, LogReadSummary summary, out bool reachedOlder, long wholeFileBelow = DefaultWholeFileBelow, long? lengthLimit = null)
+        public static List<LogEntry> Tail(PlannedLogFile file, int count, LogFilter? filter, DateTimeOffset? olderThan, LogReadSummary summary, out bool reachedOlder, long wholeFileBelow = DefaultWholeFileBelow)
         {
-            reachedOlder = false;
-            using var window = new LogFileWindow(file.Path, lengthLimit);
-            var last = new Queue<LogEntry>(Math.Min(count, 4096));
-            if (lengthLimit is null && window.Length - window.TextStart < wholeFileBelow)
+            using var window = new LogFileWindow(file.Path);
+            if (window.Length - window.TextStart < wholeFileBelow)
             {
+                reachedOlder = false;
+                var last = new Queue<LogEntry>(Math.Min(count, 4096));
                 foreach (var entry in EvidenceReader.ReadFile(file.Path, summary, file.Format))
                 {
                     Keep(last, count, entry, filter);
@@ -57,6 +55,28 @@ namespace WsusRemediation.Engine.Logs
 
                 return new List<LogEntry>(last);
             }
+
+            return TailOf(window, file, count, filter, olderThan, summary, wholeFileBelow, out reachedOlder);
+        }
+
+        /// <summary>
+        /// The last <paramref name="count"/> entries of a followed log taken to end at <paramref name="lengthLimit"/> (its last
+        /// complete line while it grows), and <paramref name="linesBeforeLimit"/>, the number of lines before the limit,
+        /// where following goes on. Both come from one window: the lines up to the tail's region are counted once, and
+        /// only the region is added for the limit (a second count from the top doubled the first poll's reading).
+        /// </summary>
+        public static List<LogEntry> TailUpTo(PlannedLogFile file, long lengthLimit, int count, LogFilter? filter, LogReadSummary summary, out long linesBeforeLimit)
+        {
+            using var window = new LogFileWindow(file.Path, lengthLimit);
+            var entries = TailOf(window, file, count, filter, null, summary, DefaultWholeFileBelow, out _);
+            linesBeforeLimit = LinesBefore(window, file.Format, window.Length);
+            return entries;
+        }
+
+        private static List<LogEntry> TailOf(LogFileWindow window, PlannedLogFile file, int count, LogFilter? filter, DateTimeOffset? olderThan, LogReadSummary summary, long wholeFileBelow, out bool reachedOlder)
+        {
+            reachedOlder = false;
+            var last = new Queue<LogEntry>(Math.Min(count, 4096));
 
             // A first guess of 2 KB per entry wanted, then four times the region read each round: the last round
             // dominates, so the work stays in proportion to what is returned.
@@ -184,13 +204,6 @@ namespace WsusRemediation.Engine.Logs
             }
 
             last.Enqueue(entry);
-        }
-
-        /// <summary>How many lines come before <paramref name="offset"/> (a line start), counted as the parsers count them.</summary>
-        public static long LinesBefore(string path, LogFormat format, long offset)
-        {
-            using var window = new LogFileWindow(path, offset);
-            return LinesBefore(window, format, offset);
         }
 
         private static long LinesBefore(LogFileWindow window, LogFormat format, long offset) =>
