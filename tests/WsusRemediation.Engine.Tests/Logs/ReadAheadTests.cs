@@ -49,16 +49,26 @@ public sealed class ReadAheadTests
     }
 
     [Fact]
-    public void The_worker_stays_a_bounded_distance_ahead_and_stops_when_the_caller_does()
+    public void The_worker_runs_ahead_to_a_full_queue_and_never_further()
     {
+        // The batch the caller is reading, the queue, and the batch being filled (its last entry is counted before the
+        // worker waits to hand it over).
+        const int Bound = (ReadAhead.MaxBatches + 2) * ReadAhead.BatchSize;
         long produced = 0;
+        long taken = 0;
+        var overran = false;
         var finished = new ManualResetEventSlim();
         IEnumerable<LogEntry> Endless(Action<WsusRemediationException> report, CancellationToken stop)
         {
             try
             {
-                for (long n = 0; ; n++)
+                for (long n = 1; ; n++)
                 {
+                    if (n - Interlocked.Read(ref taken) > Bound)
+                    {
+                        overran = true;
+                    }
+
                     Interlocked.Increment(ref produced);
                     yield return Entry(n);
                 }
@@ -69,19 +79,22 @@ public sealed class ReadAheadTests
             }
         }
 
-        var taken = 0;
         foreach (var entry in ReadAhead.Run(Endless, _ => { }, CancellationToken.None))
         {
-            taken++;
-            if (taken == 10)
+            var n = Interlocked.Increment(ref taken);
+            if (n == 10)
             {
-                // Give the worker time to run as far ahead as it may.
-                Thread.Sleep(300);
-                // The batch being read, the queue, and the batch being filled (one entry more once it is full).
-                Assert.InRange(Interlocked.Read(ref produced), 10, ((ReadAhead.MaxBatches + 2) * ReadAhead.BatchSize) + 1);
+                // The caller holds still: the worker fills the queue, and then must wait for the caller.
+                Assert.True(SpinWait.SpinUntil(() => Interlocked.Read(ref produced) >= Bound, TimeSpan.FromSeconds(30)), "the worker did not read ahead");
+            }
+
+            if (n == 5000)
+            {
                 break;
             }
         }
+
+        Assert.False(overran, "the worker ran more than the queue ahead of the caller");
 
         // Leaving the loop stops the worker and waits for it: the producer's finally block has run.
         Assert.True(finished.IsSet);
@@ -114,23 +127,34 @@ public sealed class ReadAheadTests
     {
         using var cancel = new CancellationTokenSource();
         using var never = new ManualResetEventSlim();
+        var producerCancelled = false;
         IEnumerable<LogEntry> Slow(Action<WsusRemediationException> report, CancellationToken stop)
         {
-            // A live event query that takes long; it watches the same token, as EventLogEvidence does.
-            never.Wait(TimeSpan.FromSeconds(30), cancel.Token);
+            // A live event query that takes long; it watches the same token, as EventLogEvidence does. Had the caller
+            // waited for it, the wait would have ended by its own timeout instead.
+            try
+            {
+                never.Wait(TimeSpan.FromSeconds(30), cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                producerCancelled = true;
+                throw;
+            }
+
             yield return Entry(1);
         }
 
         cancel.CancelAfter(TimeSpan.FromMilliseconds(200));
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         Assert.ThrowsAny<OperationCanceledException>(() => ReadAhead.Run(Slow, _ => { }, cancel.Token).ToList());
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "the caller waited for the producer's own timeout");
+        Assert.True(producerCancelled, "the producer's wait ran out instead of being cancelled");
     }
 
     [Fact]
     public void Stopping_early_cancels_a_producer_blocked_in_a_read()
     {
         var producerStopped = new ManualResetEventSlim();
+        var stoppedByToken = false;
         IEnumerable<LogEntry> BlockedAfterOne(Action<WsusRemediationException> report, CancellationToken stop)
         {
             // One full batch, so the caller has its first entry whatever the timing of the hand-over.
@@ -142,7 +166,7 @@ public sealed class ReadAheadTests
             try
             {
                 // A read that waits (a live event query): only the token handed to the producer ends it early.
-                stop.WaitHandle.WaitOne(TimeSpan.FromSeconds(30));
+                stoppedByToken = stop.WaitHandle.WaitOne(TimeSpan.FromSeconds(30));
             }
             finally
             {
@@ -152,13 +176,12 @@ public sealed class ReadAheadTests
             yield return Entry(ReadAhead.BatchSize + 1);
         }
 
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         var first = ReadAhead.Run(BlockedAfterOne, _ => { }, CancellationToken.None).First();
 
         Assert.Equal("1", first.Message);
         // First() disposed the enumeration: the producer's token was cancelled and the worker ended before First returned.
         Assert.True(producerStopped.IsSet);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "the caller waited for the producer's own timeout");
+        Assert.True(stoppedByToken, "the producer's read ran out instead of being stopped");
     }
 
     [Fact]
@@ -170,7 +193,12 @@ public sealed class ReadAheadTests
         var summary = new LogReadSummary();
         var background = plan.ReadInBackground(summary).Select(e => (e.File, e.Line)).ToList();
 
+        // ReadInBackground reads on the caller's thread on a one-processor machine: the worker path is also taken directly.
+        var onWorker = ReadAhead.Run((problems, stop) => plan.Read(new LogReadSummary(), problems, null, null, stop), _ => { }, CancellationToken.None)
+            .Select(e => (e.File, e.Line)).ToList();
+
         Assert.Equal(direct, background);
+        Assert.Equal(direct, onWorker);
         Assert.Equal(direct.Count, summary.EntriesReturned);
     }
 }
