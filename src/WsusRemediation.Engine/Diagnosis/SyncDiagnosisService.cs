@@ -40,6 +40,8 @@ namespace WsusRemediation.Engine.Diagnosis
                 throw new ArgumentNullException(nameof(sources));
             }
 
+            // Refused before minutes of collection: live, the evidence ends now.
+            DiagnosisOptions.RequireSinceWithinEvidence(options?.SinceUtc, sources.Clock.UtcNow.UtcDateTime, live: true);
             var staging = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "WsusRemediation-" + Guid.NewGuid().ToString("N"));
             try
             {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -109,6 +110,29 @@ namespace WsusRemediation.Engine.Diagnosis
 
         /// <summary>The pool-tuning profile the pool is compared with.</summary>
         public PoolTuningProfileName Profile { get; init; } = PoolTuningProfileName.Recommended;
+
+        /// <summary>
+        /// Refuses a -Since after the end of the evidence (<paramref name="evidenceEndUtc"/>: the newest record, or
+        /// the collection time live): no record would be looked at, so every check that reads records would pass and
+        /// the diagnosis would call a broken server healthy.
+        /// </summary>
+        public static void RequireSinceWithinEvidence(DateTime? sinceUtc, DateTime evidenceEndUtc, bool live)
+        {
+            if (sinceUtc is not { } since || evidenceEndUtc == DateTime.MinValue || since.ToUniversalTime() <= evidenceEndUtc)
+            {
+                return;
+            }
+
+            var end = evidenceEndUtc.ToString("u", CultureInfo.InvariantCulture);
+            throw new WsusRemediationException(
+                "SinceAfterEvidence",
+                EngineErrorKind.InvalidArgument,
+                $"-Since {since.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture)} is after the end of the evidence ({end}, {(live ? "when it was collected" : "its newest record")}): no record would be looked at, and each check would pass for want of records. A time without a kind is local time.",
+                since)
+            {
+                RecommendedAction = $"Give a time before {end}, or leave -Since out to look at the week before the end of the evidence.",
+            };
+        }
     }
 
     /// <summary>Reads an evidence set into <see cref="SyncFacts"/>.</summary>
@@ -185,6 +209,7 @@ namespace WsusRemediation.Engine.Diagnosis
             // when no record carries a time.
             var reference = (evidence.IsLive ? evidence.CollectedAtUtc : null) ?? newest ?? evidence.CollectedAtUtc ?? evidence.State?.CollectedAtUtc ?? DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc);
             reference = DateTime.SpecifyKind(reference, DateTimeKind.Utc);
+            DiagnosisOptions.RequireSinceWithinEvidence(options.SinceUtc, reference, evidence.IsLive);
             var since = options.SinceUtc?.ToUniversalTime() ?? (reference == DateTime.MinValue ? reference : reference - DiagnosisOptions.DefaultWindow);
             var window = relevant.Where(e => e.TimeUtc is null || e.TimeUtc.Value.UtcDateTime >= since).OrderBy(e => e.TimeUtc ?? DateTimeOffset.MinValue).ToList();
 

@@ -21,6 +21,32 @@ namespace WsusRemediation.Engine.Logs
         /// <summary>Only entries whose <see cref="LogEntry.Kind"/> or <see cref="LogEntry.Cause"/> is one of these.</summary>
         public IReadOnlyList<EvidenceKind>? Kind { get; init; }
 
+        /// <summary>
+        /// Refuses a -Since later than <paramref name="nowUtc"/> for a read that does not follow the logs: nothing
+        /// written so far can match it, and an empty answer would read as "nothing happened" (AddDays(1) typed for
+        /// AddDays(-1)). Following (-Wait) may start from a time still to come.
+        /// </summary>
+        public static void RequireSinceNotInFuture(DateTimeOffset? since, DateTimeOffset nowUtc, bool follow)
+        {
+            if (follow || since is not { } bound || bound <= nowUtc)
+            {
+                return;
+            }
+
+            throw new Common.WsusRemediationException(
+                "SinceInFuture",
+                Common.EngineErrorKind.InvalidArgument,
+                string.Format(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    "-Since {0:yyyy-MM-dd HH:mm:ss}Z is later than this computer's clock ({1:yyyy-MM-dd HH:mm:ss}Z): no entry written so far can match it. A time without a kind is local time.",
+                    bound.UtcDateTime,
+                    nowUtc.UtcDateTime),
+                bound)
+            {
+                RecommendedAction = "Give a time in the past, such as (Get-Date).AddDays(-1), or add -Wait to follow the logs from that time on.",
+            };
+        }
+
         /// <summary>True when the entry passes every criterion.</summary>
         public bool Matches(LogEntry entry)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using WsusRemediation.Engine.Common;
 
 namespace WsusRemediation.Engine.Services
@@ -42,6 +43,57 @@ namespace WsusRemediation.Engine.Services
         /// <summary>Whether the code means the computer, not the service, could not be reached.</summary>
         public static bool IsUnreachable(int win32Error) =>
             win32Error == BadNetPath || win32Error == RpcServerUnavailable || win32Error == RpcCallFailed || win32Error == EndpointNotRegistered;
+
+        /// <summary>
+        /// The servers a command that changes something (a restart, a repair) acts on. Not named: this computer
+        /// (null). Named: each name, trimmed; an empty name is refused through <paramref name="reportEmpty"/> and
+        /// left out instead of meaning this computer, because it is usually a variable that was never set or an
+        /// object piped in from a file rather than from a server (Get-WsusPoolTuning -ConfigurationPath, evidence
+        /// that does not name its server), and "this computer" would then restart or repair the wrong server.
+        /// </summary>
+        public static IReadOnlyList<string?> ComputersToChange(IReadOnlyList<string?>? names, bool named, Action<WsusRemediationException> reportEmpty)
+        {
+            if (reportEmpty is null)
+            {
+                throw new ArgumentNullException(nameof(reportEmpty));
+            }
+
+            if (!named)
+            {
+                return new string?[] { null };
+            }
+
+            var computers = new List<string?>();
+            foreach (var name in names ?? Array.Empty<string?>())
+            {
+                if (string.IsNullOrWhiteSpace(name))
+                {
+                    reportEmpty(EmptyComputerName());
+                }
+                else
+                {
+                    computers.Add(name!.Trim());
+                }
+            }
+
+            if (names is null || names.Count == 0)
+            {
+                reportEmpty(EmptyComputerName());
+            }
+
+            return computers;
+        }
+
+        /// <summary>The error for an empty -ComputerName given to a command that changes a server.</summary>
+        public static WsusRemediationException EmptyComputerName() =>
+            new WsusRemediationException(
+                "ComputerNameEmpty",
+                EngineErrorKind.InvalidArgument,
+                "-ComputerName is empty (a variable that was not set, or an object piped in without a server name, such as one read from a file): nothing was done, rather than acting on this computer.",
+                string.Empty)
+            {
+                RecommendedAction = "Name the server with -ComputerName; for this computer, leave -ComputerName out or use localhost.",
+            };
 
         /// <summary>A readable name for the computer in messages.</summary>
         public static string DisplayComputer(string? computerName) => IsLocal(computerName) ? "this computer" : computerName!;

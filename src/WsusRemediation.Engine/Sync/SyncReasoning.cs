@@ -301,8 +301,8 @@ namespace WsusRemediation.Engine.Sync
         internal static int? Percent(long? processed, long? total) =>
             processed is { } p && total is { } t && t > 0 ? (int)Math.Max(0, Math.Min(100, p * 100 / t)) : null;
 
-        /// <summary>Merges the sources into one status and judges it.</summary>
-        internal static WsusSyncStatus Merge(string? computerName, IReadOnlyList<SyncObservation> observations, DateTime now, IReadOnlyList<string>? logPaths = null, int historyCount = DefaultHistoryCount)
+        /// <summary>Merges the sources into one status and judges it, as of <paramref name="judgedAt"/> when given (collected logs), else <paramref name="now"/>.</summary>
+        internal static WsusSyncStatus Merge(string? computerName, IReadOnlyList<SyncObservation> observations, DateTime now, IReadOnlyList<string>? logPaths = null, int historyCount = DefaultHistoryCount, DateTime? judgedAt = null)
         {
             if (observations.Count == 0)
             {
@@ -375,7 +375,7 @@ namespace WsusRemediation.Engine.Sync
                 HealthReason = reason,
             };
 
-            var (verdict, why) = Judge(Build(known, SyncHealth.Healthy, string.Empty), now);
+            var (verdict, why) = Judge(Build(known, SyncHealth.Healthy, string.Empty), judgedAt ?? now);
             return Build(history, verdict, why);
         }
 

@@ -32,6 +32,14 @@ namespace WsusRemediation.Engine.Sync
         public int HistoryCount { get; init; } = SyncReasoning.DefaultHistoryCount;
 
         /// <summary>
+        /// Logs collected from a server (-LogPath): the verdict's ages ("no success for seven days") are measured
+        /// from the newest log entry, not from the clock, as the diagnosis measures its windows, so a copy read a
+        /// week later still says what it said on the day it was taken. The server's own logs, read in place, are
+        /// judged against the clock.
+        /// </summary>
+        public bool JudgeAtNewestEntry { get; init; }
+
+        /// <summary>
         /// Reads the status. <see cref="SyncSource.Auto"/> reads MECM and WSUS and merges what answered;
         /// it fails only when neither did. <see cref="SyncSource.Log"/> reads the evidence.
         /// </summary>
@@ -48,7 +56,14 @@ namespace WsusRemediation.Engine.Sync
                     var evidence = _evidence ?? throw new WsusRemediationException("SyncLogNotFound", EngineErrorKind.InvalidArgument, "No log files were given to read.");
                     var events = evidence.ReadEvents(cancellationToken);
                     verbose?.Invoke($"Read {events.Count} synchronization lines from {string.Join(", ", evidence.Paths)}.");
-                    return SyncReasoning.Merge(computerName, new[] { SyncReasoning.FromEvidence(events) }, now, evidence.Paths, HistoryCount);
+                    DateTime? judgedAt = null;
+                    if (JudgeAtNewestEntry && events.Count > 0)
+                    {
+                        judgedAt = events.Max(e => e.Time);
+                        verbose?.Invoke($"Judged as of the newest synchronization entry, {judgedAt.Value.ToString("u", System.Globalization.CultureInfo.InvariantCulture)}, not the clock: the logs were collected.");
+                    }
+
+                    return SyncReasoning.Merge(computerName, new[] { SyncReasoning.FromEvidence(events) }, now, evidence.Paths, HistoryCount, judgedAt);
                 case SyncSource.Wsus:
                     return SyncReasoning.Merge(computerName, new[] { ReadWsus(cancellationToken) }, now, null, HistoryCount);
                 case SyncSource.ConfigMgr:

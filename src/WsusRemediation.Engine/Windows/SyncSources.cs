@@ -63,6 +63,6 @@ namespace WsusRemediation.Engine.Windows
 
         /// <summary>wsyncmgr.log / SoftwareDistribution.log files or folders.</summary>
         public static SyncStatusService Offline(IEnumerable<string> logPaths, IClock clock) =>
-            new SyncStatusService(clock, evidence: new SyncLogFiles(logPaths));
+            new SyncStatusService(clock, evidence: new SyncLogFiles(logPaths)) { JudgeAtNewestEntry = true };
     }
 }

@@ -88,6 +88,18 @@ namespace WsusRemediation.Commands
             {
                 ThrowEngineError(new WsusRemediationException("InvalidWaitSettings", EngineErrorKind.InvalidArgument, "-PollInterval must be positive and -Timeout must not be negative.", PollInterval));
             }
+
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(Since)))
+            {
+                try
+                {
+                    LogFilter.RequireSinceNotInFuture(new DateTimeOffset(Since.ToUniversalTime()), SystemClock.Instance.UtcNow, Wait);
+                }
+                catch (WsusRemediationException ex)
+                {
+                    ThrowEngineError(ex);
+                }
+            }
         }
 
         /// <inheritdoc />

@@ -133,6 +133,14 @@ namespace WsusRemediation.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
+            // An empty name (a variable not set, findings or a plan from evidence that does not name its server)
+            // would otherwise repair this computer.
+            if (IsComputerNameBound && string.IsNullOrWhiteSpace(ComputerName))
+            {
+                WriteEmptyComputerNameOnce(ServiceErrors.EmptyComputerName());
+                return;
+            }
+
             switch (ParameterSetName)
             {
                 case FindingSet:

@@ -50,7 +50,7 @@ namespace WsusRemediation.Commands
                 StartTimeout = Timeout,
             };
 
-            foreach (var computer in ServiceCmdletSupport.Computers(ComputerName))
+            foreach (var computer in ServiceErrors.ComputersToChange(ComputerName, IsComputerNameBound, WriteEmptyComputerNameOnce))
             {
                 var pools = PoolName ?? new[] { new PoolTuningService(PhysicalFileStore.Instance, SystemClock.Instance).DiscoverWsusPoolName(computer, WriteVerbose) };
                 foreach (var pool in pools)

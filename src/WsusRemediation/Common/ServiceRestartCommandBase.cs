@@ -52,7 +52,7 @@ namespace WsusRemediation.Common
                 Progress = UntilStopped<WaitProgress>(p => WriteWaitProgress(ServiceCmdletSupport.WaitProgressId, p)),
             };
 
-            foreach (var computer in ServiceCmdletSupport.Computers(ComputerName))
+            foreach (var computer in ServiceErrors.ComputersToChange(ComputerName, IsComputerNameBound, WriteEmptyComputerNameOnce))
             {
                 if (!_done.Add(ServiceCmdletSupport.Key(computer)))
                 {

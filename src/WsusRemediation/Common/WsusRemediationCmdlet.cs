@@ -16,6 +16,7 @@ namespace WsusRemediation.Common
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly List<IDisposable> _queries = new List<IDisposable>();
         private bool _disposed;
+        private bool _emptyComputerNameReported;
 
         /// <summary>Cancelled when the user presses Ctrl+C.</summary>
         protected CancellationToken CancellationToken => _stopping.Token;
@@ -37,6 +38,22 @@ namespace WsusRemediation.Common
 
         /// <summary>Reports a failure of one item and lets the command go on.</summary>
         protected void WriteEngineError(WsusRemediationException exception, object? target = null) => WriteError(ToErrorRecord(exception, target));
+
+        /// <summary>
+        /// Reports an empty -ComputerName once per command: every object piped in from the same file would
+        /// otherwise repeat the same error.
+        /// </summary>
+        protected void WriteEmptyComputerNameOnce(WsusRemediationException error)
+        {
+            if (!_emptyComputerNameReported)
+            {
+                _emptyComputerNameReported = true;
+                WriteEngineError(error);
+            }
+        }
+
+        /// <summary>Whether -ComputerName was given, on the command line or by a piped object's property.</summary>
+        protected bool IsComputerNameBound => MyInvocation.BoundParameters.ContainsKey("ComputerName");
 
         /// <summary>Stops the whole command.</summary>
         protected void ThrowEngineError(WsusRemediationException exception, object? target = null) => ThrowTerminatingError(ToErrorRecord(exception, target));

@@ -252,4 +252,17 @@ public sealed class DiagnosisEvidenceTests
         Assert.Equal(DiagnosisCheckResult.NotRun, diagnosis.Checks.Single(c => c.Id == FindingIds.HttpQueueFull).Result);
         Assert.Equal(DiagnosisCheckResult.NotRun, diagnosis.Checks.Single(c => c.Id == FindingIds.HttpAppOffline).Result);
     }
+
+    [Fact]
+    public void A_Since_after_the_newest_evidence_is_refused_rather_than_every_windowed_check_passing()
+    {
+        var after = Assert.Throws<WsusRemediationException>(() => Diagnose("GuideCase", new DiagnosisOptions { SinceUtc = Utc(11, 14, 0, 0, 0) }));
+        Assert.Equal("SinceAfterEvidence", after.ErrorId);
+        Assert.Equal(EngineErrorKind.InvalidArgument, after.Kind);
+        Assert.Contains("2026-11-13 14:57:00Z", after.Message);
+
+        // Up to the newest record itself, the window is what was asked for.
+        var last = Diagnose("GuideCase", new DiagnosisOptions { SinceUtc = Utc(11, 13, 14, 0, 0) });
+        Assert.Contains(last.Findings, f => f.Id == "WsusApiUnavailable");
+    }
 }

@@ -133,4 +133,17 @@ public class LogFilterTests
         var location = new LogLocation(LogFixtures.Path(), DefaultLogLocations.MecmLogNames, "fixtures");
         Assert.Equal(new[] { "WCM.log", "wsyncmgr.lo_", "wsyncmgr.log" }, location.FindFiles().Select(Path.GetFileName));
     }
+
+    [Fact]
+    public void A_Since_later_than_the_clock_is_refused_unless_the_logs_are_followed()
+    {
+        var now = new DateTimeOffset(2026, 11, 24, 20, 0, 0, TimeSpan.Zero);
+        var refused = Assert.Throws<WsusRemediation.Engine.Common.WsusRemediationException>(() => LogFilter.RequireSinceNotInFuture(now.AddDays(1), now, follow: false));
+        Assert.Equal("SinceInFuture", refused.ErrorId);
+        Assert.Contains("2026-11-25 20:00:00Z", refused.Message);
+
+        LogFilter.RequireSinceNotInFuture(now.AddDays(1), now, follow: true);
+        LogFilter.RequireSinceNotInFuture(now.AddDays(-1), now, follow: false);
+        LogFilter.RequireSinceNotInFuture(null, now, follow: false);
+    }
 }

@@ -67,4 +67,19 @@ public class ServiceErrorsTests
 
         Assert.False(ServiceErrors.IsLocal(System.Environment.MachineName + "-other"));
     }
+
+    [Fact]
+    public void A_command_that_changes_a_server_refuses_an_empty_name_instead_of_taking_this_computer()
+    {
+        var refused = new System.Collections.Generic.List<WsusRemediationException>();
+
+        Assert.Equal(new string?[] { null }, ServiceErrors.ComputersToChange(null, named: false, refused.Add));
+        Assert.Equal(new string?[] { "CM01", "CM02" }, ServiceErrors.ComputersToChange(new[] { " CM01 ", "", "CM02" }, named: true, refused.Add));
+        Assert.Empty(ServiceErrors.ComputersToChange(null, named: true, refused.Add));
+        Assert.Empty(ServiceErrors.ComputersToChange(new string?[] { "  " }, named: true, refused.Add));
+
+        Assert.Equal(3, refused.Count);
+        Assert.All(refused, e => Assert.Equal("ComputerNameEmpty", e.ErrorId));
+        Assert.All(refused, e => Assert.Equal(EngineErrorKind.InvalidArgument, e.Kind));
+    }
 }

@@ -333,4 +333,23 @@ public class SyncReasoningTests
         Assert.DoesNotContain("STATMSG", status.HealthReason);
         Assert.DoesNotContain("ISTR", status.HealthReason);
     }
+
+    [Fact]
+    public void Collected_logs_are_judged_as_of_their_newest_entry_so_a_copy_read_weeks_later_keeps_its_verdict()
+    {
+        // HealthyAfterFix: the repaired server's logs, whose last synchronization succeeded on 2026-11-13 14:37:30Z.
+        var evidence = new SyncLogFiles(new[] { TempFolder.Fixture("Evidence/HealthyAfterFix") });
+        var monthLater = new VirtualClock(new DateTimeOffset(2026, 12, 20, 9, 0, 0, TimeSpan.Zero));
+
+        var collected = new SyncStatusService(monthLater, evidence: evidence) { JudgeAtNewestEntry = true }.Read(SyncSource.Log, null, CancellationToken.None);
+        var inPlace = new SyncStatusService(monthLater, evidence: evidence).Read(SyncSource.Log, null, CancellationToken.None);
+
+        Assert.Equal(SyncResult.Succeeded, collected.LastResult);
+        Assert.Equal(SyncHealth.Healthy, collected.Health);
+        Assert.StartsWith("The last synchronization succeeded at 2026-11-13 14:37:30Z", collected.HealthReason);
+
+        // The server's own logs read in place: a month without a success is worth the warning.
+        Assert.Equal(SyncHealth.Warning, inPlace.Health);
+        Assert.StartsWith("No synchronization has succeeded since 2026-11-13 14:37:30Z", inPlace.HealthReason);
+    }
 }
