@@ -89,6 +89,63 @@ namespace WsusRemediation.Engine.Diagnosis
             }
         }
 
+        /// <summary>
+        /// For a file that is not evidence but holds, in a shape that is not read, what the rules need: what it is and what
+        /// to bring instead. Null for any other file. A saved event log (.evtx) and an event list exported as CSV
+        /// (<c>Get-WinEvent | Export-Csv</c>, Event Viewer's "Save as CSV") carry the WAS and SCM events without their
+        /// data; an IIS request log (u_ex*.log) is not HTTP.sys' error log.
+        /// </summary>
+        public static string? NotReadAdvice(string path, string display)
+        {
+            if (path is null)
+            {
+                throw new ArgumentNullException(nameof(path));
+            }
+
+            var name = System.IO.Path.GetFileNameWithoutExtension(path);
+            if (path.EndsWith(".evtx", StringComparison.OrdinalIgnoreCase))
+            {
+                return $"{display} is a saved event log (.evtx), which is not read: export it as event XML and add that file (wevtutil qe \"{path}\" /lf:true /f:xml /e:Events > {name}.xml).";
+            }
+
+            string head;
+            try
+            {
+                using var reader = LogFileOpener.OpenText(path, out _, out _);
+                var buffer = new char[SniffChars];
+                head = new string(buffer, 0, reader.ReadBlock(buffer, 0, buffer.Length));
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return null;
+            }
+
+            if (EvidenceReader.IsIisRequestLog(head))
+            {
+                return $"{display} is an IIS request log, which is not read: the requests HTTP.sys turned away before the WSUS pool saw them (503 AppOffline, QueueFull) are in its error log; add %SystemRoot%\\System32\\LogFiles\\HTTPERR\\httperr*.log.";
+            }
+
+            return IsEventCsv(head)
+                ? $"{display} is an event list exported as CSV, which is not read (it lacks the events' data): export event XML instead and add that file (Get-WinEvent -LogName System | ForEach-Object {{ $_.ToXml() }} | Set-Content {name}.xml, or wevtutil qe System /f:xml /e:Events > {name}.xml)."
+                : null;
+        }
+
+        // Get-WinEvent | Export-Csv (EventLogRecord's properties) or Event Viewer's "Save All Events As" CSV (English headers).
+        private static bool IsEventCsv(string text)
+        {
+            var line = FirstLine(text.TrimStart('\uFEFF'));
+            if (line.StartsWith("#TYPE", StringComparison.Ordinal))
+            {
+                var next = text.IndexOf('\n');
+                line = next >= 0 ? FirstLine(text.Substring(next + 1)) : string.Empty;
+            }
+
+            var header = line.Replace("\"", string.Empty);
+            var columns = Array.ConvertAll(header.Split(ServerStateFile.Delimiter(header)), c => c.Trim());
+            bool Has(string column) => Array.Exists(columns, c => c.Equals(column, StringComparison.OrdinalIgnoreCase));
+            return (Has("TimeCreated") && Has("ProviderName") && Has("Id")) || (Has("Date and Time") && Has("Source") && Has("Event ID"));
+        }
+
         private static bool IsApplicationHostConfig(string text) =>
             text.IndexOf("<configuration", StringComparison.Ordinal) >= 0
             && (text.IndexOf("<system.applicationHost", StringComparison.Ordinal) >= 0 || text.IndexOf("<applicationPools", StringComparison.Ordinal) >= 0);

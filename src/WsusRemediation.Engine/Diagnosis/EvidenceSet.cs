@@ -119,11 +119,11 @@ namespace WsusRemediation.Engine.Diagnosis
                         case EvidenceFileKind.Unknown:
                             ignored.Add(display);
 
-                            // A saved event log is what an admin most often brings, and it holds the WAS and
-                            // SCM events half the rules need: say it was not read, and how to make it readable.
-                            if (file.EndsWith(".evtx", StringComparison.OrdinalIgnoreCase))
+                            // What admins bring in a shape that is not read, though it holds what half the rules need
+                            // (saved event logs, event lists as CSV, IIS's request logs): say so, and what to bring instead.
+                            if (EvidenceRecognizer.NotReadAdvice(file, display) is { } advice)
                             {
-                                problems.Add($"{display} is a saved event log (.evtx), which is not read: export it as event XML and add that file (wevtutil qe \"{file}\" /lf:true /f:xml /e:Events > {Path.GetFileNameWithoutExtension(file)}.xml).");
+                                problems.Add(advice);
                             }
 
                             break;

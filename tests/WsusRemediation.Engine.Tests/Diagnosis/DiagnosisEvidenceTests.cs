@@ -251,6 +251,29 @@ public sealed class DiagnosisEvidenceTests
         // Before: "passed: HTTPERR since ...: no QueueFull/AppOffline" on a folder without any HTTPERR log.
         Assert.Equal(DiagnosisCheckResult.NotRun, diagnosis.Checks.Single(c => c.Id == FindingIds.HttpQueueFull).Result);
         Assert.Equal(DiagnosisCheckResult.NotRun, diagnosis.Checks.Single(c => c.Id == FindingIds.HttpAppOffline).Result);
+
+        // And the admin is told what to bring instead.
+        var problem = Assert.Single(evidence.Problems);
+        Assert.StartsWith("W3SVC1/u_ex261122.log is an IIS request log, which is not read", problem.Replace('\\', '/'), StringComparison.Ordinal);
+        Assert.Contains(@"LogFiles\HTTPERR\httperr*.log", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Events_exported_as_CSV_are_named_as_not_read_with_the_command_that_exports_XML()
+    {
+        using var temp = new Common.TempFolder();
+        File.Copy(Path.Combine(Folder("LocalizedCase"), "wsyncmgr.log"), Path.Combine(temp.Path, "wsyncmgr.log"));
+        File.Copy(Path.Combine(Folder("ExportedAsCsv"), "System.csv"), Path.Combine(temp.Path, "System.csv"));
+
+        using var evidence = EvidenceSet.FromPaths(new[] { temp.Path });
+        var diagnosis = new SyncDiagnosisService().Diagnose(evidence, null, CancellationToken.None);
+
+        // The 5002 and 5117 in the CSV cannot be read: the pool rules say they had no events, and the admin learns why.
+        Assert.Equal(DiagnosisCheckResult.NotRun, diagnosis.Checks.Single(c => c.Id == FindingIds.PoolDisabledByRapidFailProtection).Result);
+        var problem = Assert.Single(evidence.Problems);
+        Assert.StartsWith("System.csv is an event list exported as CSV, which is not read", problem, StringComparison.Ordinal);
+        Assert.Contains("ToXml()", problem, StringComparison.Ordinal);
+        Assert.Contains("System.xml", problem, StringComparison.Ordinal);
     }
 
     [Fact]
