@@ -95,8 +95,21 @@ namespace WsusRemediation.Engine.Diagnosis
         /// <summary>How a record's file is named in findings.</summary>
         public string DisplayName(string file) => _display.TryGetValue(file, out var name) ? name : file;
 
-        /// <summary>The records of these kinds (as Kind or Cause).</summary>
-        public IEnumerable<LogEntry> Of(params EvidenceKind[] kinds) => Entries.Where(e => Array.IndexOf(kinds, e.Kind) >= 0 || Array.IndexOf(kinds, e.Cause) >= 0);
+        /// <summary>
+        /// The records of these kinds (as Kind or Cause). A failed synchronization can give its reason twice in
+        /// wsyncmgr.log, in status message 6703 and in the "Sync failed:" line a moment later; it is counted once, by the
+        /// "Sync failed:" line. A 6703 on its own (a run that ended with it alone) counts.
+        /// </summary>
+        public IEnumerable<LogEntry> Of(params EvidenceKind[] kinds)
+        {
+            var matching = Entries.Where(e => Array.IndexOf(kinds, e.Kind) >= 0 || Array.IndexOf(kinds, e.Cause) >= 0).ToList();
+            return matching.Where(e => Array.IndexOf(kinds, e.Kind) >= 0 || e.Kind != EvidenceKind.SyncStatusMessage || !HasFailedLineBeside(matching, e));
+        }
+
+        private static bool HasFailedLineBeside(List<LogEntry> entries, LogEntry statusMessage) =>
+            entries.Exists(f => f.Kind == EvidenceKind.SyncFailed && f.Cause == statusMessage.Cause
+                && string.Equals(f.File, statusMessage.File, StringComparison.OrdinalIgnoreCase)
+                && f.TimeUtc is { } failed && statusMessage.TimeUtc is { } reported && Math.Abs((failed - reported).TotalSeconds) <= 60);
     }
 
     /// <summary>Options of one diagnosis.</summary>

@@ -547,14 +547,19 @@ namespace WsusRemediation.Engine.Logs
         {
             cause = EvidenceKind.None;
             var kind = MatchFirst(MecmLines, message);
-            if (kind == EvidenceKind.SyncFailed)
+            if (kind == EvidenceKind.SyncFailed || (kind == EvidenceKind.SyncStatusMessage && IsFailureStatusMessage(message)))
             {
+                // Status message 6703 carries the failure's reason in its insertion strings (ISTR0 = the message), and a
+                // run may end with it alone, without a "Sync failed:" line.
                 cause = MatchCause(message);
                 return kind;
             }
 
             return kind != EvidenceKind.None ? kind : MatchCause(message);
         }
+
+        private static bool IsFailureStatusMessage(string message) =>
+            message.Length > 16 && string.CompareOrdinal(message, 0, "STATMSG: ID=6703", 0, 16) == 0;
 
         private static EvidenceKind ClassifyWsus(LogEntry entry, out EvidenceKind cause)
         {

@@ -288,4 +288,23 @@ public sealed class DiagnosisEvidenceTests
         var last = Diagnose("GuideCase", new DiagnosisOptions { SinceUtc = Utc(11, 13, 14, 0, 0) });
         Assert.Contains(last.Findings, f => f.Id == "WsusApiUnavailable");
     }
+
+    [Fact]
+    public void A_run_that_ended_with_status_message_6703_alone_gives_its_cause_and_one_reason_is_counted_once()
+    {
+        // realworld/wsyncmgr-statmsg-first.log: run 2 writes 6703 (ISTR0 = the 503 text) then "Sync failed: <the same>";
+        // run 3 ends with the 6703 alone.
+        using var temp = new Common.TempFolder();
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Logs", "realworld", "wsyncmgr-statmsg-first.log"), Path.Combine(temp.Path, "wsyncmgr.log"));
+
+        using var evidence = EvidenceSet.FromPaths(new[] { temp.Path });
+        var diagnosis = new SyncDiagnosisService().Diagnose(evidence, null, CancellationToken.None);
+
+        // Before: "once" (run 2's "Sync failed:" line only; run 3's 6703 had no cause).
+        var api = diagnosis.Findings.Single(f => f.Id == FindingIds.WsusApiUnavailable);
+        Assert.Equal("The WSUS web services answered HTTP 503 2 times", api.Title);
+        Assert.Contains(api.Evidence, e => e.TimeUtc == Utc(11, 9, 19, 0, 2, 870) && e.Text.Contains("STATMSG: ID=6703", StringComparison.Ordinal));
+        Assert.DoesNotContain(api.Evidence, e => e.TimeUtc == Utc(11, 9, 18, 0, 2, 870));
+        Assert.Equal(FindingIds.WsusApiUnavailable, diagnosis.Findings.Single(f => f.Id == FindingIds.SyncFailureStreak).CausedBy);
+    }
 }

@@ -194,4 +194,18 @@ public class RealWorldMecmLogTests
         Assert.All(entries.Where(e => !e.Message.StartsWith("STATMSG:", StringComparison.Ordinal)), e => Assert.Equal(LogSeverity.None, e.Severity));
         Assert.Equal(LogSeverity.None, EvidenceReader.ReadText(new System.IO.StringReader("STATMSG: ID=6703 SEVERE=E text  $$<SMS_WSUS_SYNC_MANAGER><11-10-2026 07:59:58.512+300><thread=4840 (0x12E8)>\r\n"), "wsyncmgr.log", LogFormat.SmsSimple).Single().Severity);
     }
+
+    [Fact]
+    public void Status_message_6703_gives_the_cause_its_insertion_strings_name()
+    {
+        var entries = EvidenceReader.ReadFile(LogFixtures.Path("realworld", "wsyncmgr-statmsg-first.log"), new LogReadSummary()).ToList();
+
+        var failures = entries.Where(e => e.Message.StartsWith("STATMSG: ID=6703", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, failures.Count);
+        Assert.All(failures, f => Assert.Equal(EvidenceKind.SyncStatusMessage, f.Kind));
+        Assert.All(failures, f => Assert.Equal(EvidenceKind.WsusApi503, f.Cause));
+
+        // Other status messages keep no cause, whatever their insertion strings say.
+        Assert.All(entries.Where(e => e.Kind == EvidenceKind.SyncStatusMessage && !failures.Contains(e)), e => Assert.Equal(EvidenceKind.None, e.Cause));
+    }
 }
