@@ -67,6 +67,15 @@ Describe 'Get-WsusSyncDiagnosis -EvidencePath' {
         @($wide -split '\r?\n' | Where-Object { $_.TrimEnd().Length -gt 120 }) | Should -BeNullOrEmpty
     }
 
+    It 'shows the chain at 80 columns without squeezing the title under a wrapped header' {
+        # Before: Title got the last 3 columns, 'Tit' and 'le' on two header lines and 'Ws…' as values.
+        $narrow = Get-WsusSyncDiagnosis -EvidencePath $guide | Format-Table -View Chain | Out-String -Width 79
+        $narrow | Should -Match 'Severity\s+Id\s+CausedBy\s*\r?\n'
+        $narrow | Should -Match 'HttpAppOffline\s+PoolDisabledByRapidFailProtection'
+        $narrow | Should -Not -Match 'Tit'
+        @($narrow -split '\r?\n' | Where-Object { $_.TrimEnd().Length -gt 79 }) | Should -BeNullOrEmpty
+    }
+
     It 'reports a missing path with a stable id and goes on' {
         $out = Get-WsusSyncDiagnosis -EvidencePath (Join-Path $TestDrive 'nope') -ErrorVariable err -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty

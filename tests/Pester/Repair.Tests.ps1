@@ -61,6 +61,22 @@ Describe 'Get-WsusRepairPlan -EvidencePath (offline, any OS)' {
         @($plan | Where-Object Name -eq 'Manual' | ForEach-Object { $_.Reason }) | Should -Be @('ContentFolderAccessDenied', 'UpstreamMissingUpdates')
     }
 
+    It 'exports the plan for a change request as the help''s example does, with readable reasons and changes' {
+        # Help example 5 with the evidence instead of the live server. Before, it piped straight into Export-Csv, and
+        # Reason and Changes were written as 'System.Collections.Generic.List`1[System.String]'.
+        $example = (Get-Help Get-WsusRepairPlan -Examples).examples.example | Where-Object title -like '*change request*'
+        $code = ($example.code -replace '^PS C:\\> ', '') -replace 'Get-WsusRepairPlan -All', 'Get-WsusRepairPlan -EvidencePath $guideEvidence -All' -replace '\.\\repair-plan\.csv', '$csv'
+        $guideEvidence = Join-Path $evidence 'GuideCase'
+        $csv = Join-Path $TestDrive 'repair-plan.csv'
+        & ([scriptblock]::Create($code))
+
+        $rows = Import-Csv $csv
+        $rows[0].Name | Should -Be 'TunePool'
+        $rows[0].Changes | Should -BeLike 'queueLength 1000 → 30000; *'
+        $rows[0].Reason | Should -BeLike 'PoolTuningNotCompliant; *'
+        Get-Content $csv -Raw | Should -Not -Match 'System\.Collections'
+    }
+
     It 'reports a path that does not exist as EvidencePathNotFound' {
         $plan = Get-WsusRepairPlan -EvidencePath (Join-Path $TestDrive 'nope') -ErrorVariable errors -ErrorAction SilentlyContinue
         $plan | Should -BeNullOrEmpty

@@ -43,6 +43,20 @@ Describe 'Service and pool cmdlets' {
         $parameters.ComputerName.Attributes.Where({ $_ -is [System.Management.Automation.ParameterAttribute] }).ValueFromPipelineByPropertyName | Should -Contain $true
         $parameters.PoolName.Aliases | Should -Contain 'Name'
     }
+
+    It 'shows Restart-WsusPool''s results by server, every column whole at 80 columns' {
+        # Restart-WsusPool -ComputerName CM01, SUP02 as it returns on Windows. Before, the view had no widths:
+        # at 80 columns Duration wrapped one header piece per line ('Dur', 'ati', 'on') and showed '… s'.
+        $text = @(
+            [WsusRemediation.Engine.Iis.WsusPoolState]@{ ComputerName = 'CM01.contoso.com'; PoolName = 'WsusPool'; StateBefore = 'Stopped'; State = 'Started'; WasStopped = $true; Action = 'Started'; Duration = [TimeSpan]::FromSeconds(14.5) }
+            [WsusRemediation.Engine.Iis.WsusPoolState]@{ ComputerName = 'SUP02.fabrikam.contoso.com'; PoolName = 'SMS Management Point Pool'; StateBefore = 'Started'; State = 'Started'; Action = 'Restarted'; Duration = [TimeSpan]::FromSeconds(9.1) }
+        ) | Out-String -Width 79
+
+        $text | Should -Match 'ComputerName: SUP02\.fabrikam\.contoso\.com'
+        $text | Should -Match 'PoolName\s+StateBefore\s+State\s+WasStopped\s+Action\s+Duration'
+        $text | Should -Match 'SMS Management Point Pool\s+Started\s+Started\s+False\s+Restarted\s+9\.1 s'
+        @($text -split '\r?\n' | Where-Object { $_.TrimEnd().Length -gt 79 }) | Should -BeNullOrEmpty
+    }
 }
 
 Describe 'On a Windows machine' -Skip:(-not $IsWindows -and $PSVersionTable.PSEdition -eq 'Core') {
