@@ -59,6 +59,14 @@ Describe 'Get-WsusSyncLog' {
         $err[0].FullyQualifiedErrorId | Should -Be 'InvalidLogPath,WsusRemediation.Commands.GetWsusSyncLogCommand'
     }
 
+    It 'completes -Component with the names the readers give, quoting those with a space' {
+        # Before: no completion at all for -Component.
+        $complete = { param($line) (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText }
+        & $complete 'Get-WsusSyncLog -Component SMS_WSUS_S' | Should -Be 'SMS_WSUS_SYNC_MANAGER'
+        & $complete 'Get-WsusSyncLog -Path x.log -Component Serv' | Should -Be "'Service Control Manager'"
+        & $complete 'Get-WsusSyncLog -Component ' | Should -Contain 'Microsoft-Windows-WAS'
+    }
+
     It 'shows the table view' {
         $text = Get-WsusSyncLog -Path (Join-Path $fixtures 'events\events.xml') | Out-String
         $text | Should -Match 'PoolDisabledRapidFail'

@@ -44,6 +44,7 @@ namespace WsusRemediation.Commands
         [Parameter]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(LogComponentCompleter))]
         public string[] Component { get; set; } = Array.Empty<string>();
 
         /// <summary>Only entries of these severities.</summary>

@@ -146,4 +146,17 @@ public class LogFilterTests
         LogFilter.RequireSinceNotInFuture(now.AddDays(-1), now, follow: false);
         LogFilter.RequireSinceNotInFuture(null, now, follow: false);
     }
+
+    [Fact]
+    public void The_known_components_are_those_the_readers_give_entries_and_complete_from_a_typed_start()
+    {
+        // Every component the guide's evidence is read with is offered.
+        var read = LogReadPlan.ForPaths(new[] { System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", "Evidence", "GuideCase") })
+            .Read(new LogReadSummary()).Select(e => e.Component).Distinct().ToList();
+        Assert.All(read, c => Assert.Contains(c, KnownComponents.All, StringComparer.OrdinalIgnoreCase));
+
+        Assert.Equal(new[] { "SMS_WSUS_SYNC_MANAGER" }, KnownComponents.StartingWith("sms_wsus_s*"));
+        Assert.Equal(new[] { "Service Control Manager" }, KnownComponents.StartingWith("'Serv"));
+        Assert.Equal(KnownComponents.All, KnownComponents.StartingWith(null));
+    }
 }
