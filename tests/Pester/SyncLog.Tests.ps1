@@ -67,6 +67,19 @@ Describe 'Get-WsusSyncLog' {
         & $complete 'Get-WsusSyncLog -Component ' | Should -Contain 'Microsoft-Windows-WAS'
     }
 
+    It 'says how to read an evidence bundle zip instead of only that it is not a log' {
+        # Before: "'...zip' is not a MECM log, SoftwareDistribution.log, HTTPERR log or event XML file." and nothing more.
+        $zip = Join-Path $TestDrive 'CM01-evidence.zip'
+        $null = Export-WsusSyncEvidence -Path $zip -SourcePath (Join-Path $fixtures '..\Evidence\GuideCase')
+        Get-WsusSyncLog -Path $zip -ErrorVariable logErr -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-WsusSyncStatus -LogPath $zip -ErrorVariable statusErr -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        foreach ($err in $logErr[0], $statusErr[0]) {
+            $err.FullyQualifiedErrorId | Should -BeLike 'LogFormatNotRecognized,*'
+            $err.ErrorDetails.RecommendedAction | Should -Match 'Get-WsusSyncDiagnosis -EvidencePath'
+            $err.ErrorDetails.RecommendedAction | Should -Match 'Expand-Archive'
+        }
+    }
+
     It 'shows the table view' {
         $text = Get-WsusSyncLog -Path (Join-Path $fixtures 'events\events.xml') | Out-String
         $text | Should -Match 'PoolDisabledRapidFail'

@@ -359,6 +359,8 @@ namespace WsusRemediation.Engine.Logs
                 // Saved event logs are what admins most often have in hand; say how to turn them into XML.
                 RecommendedAction = IsIisLogName(Path.GetFileName(path))
                     ? "IIS request logs (u_ex*.log) are not read: the requests HTTP.sys turned away before the WSUS pool saw them (503 AppOffline, QueueFull) are in its error log, %SystemRoot%\\System32\\LogFiles\\HTTPERR\\httperr*.log."
+                    : path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)
+                    ? $"A zip is not read as a log. Get-WsusSyncDiagnosis -EvidencePath and Get-WsusRepairPlan -EvidencePath read an Export-WsusSyncEvidence zip as it is; for this command, expand it first (Expand-Archive \"{path}\" -DestinationPath <folder>) and name the folder inside that holds the logs."
                     : path.EndsWith(".evtx", StringComparison.OrdinalIgnoreCase)
                     ? $"Export the events as XML first: wevtutil qe \"{path}\" /lf:true /f:xml /e:Events > events.xml"
                     : path.EndsWith(".xml", StringComparison.OrdinalIgnoreCase)

@@ -67,6 +67,13 @@ namespace WsusRemediation.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
+            // A status read from logs that do not name their server (or a variable not set) would start a sync here.
+            if (IsComputerNameBound && string.IsNullOrWhiteSpace(ComputerName))
+            {
+                WriteEmptyComputerNameOnce(Engine.Services.ServiceErrors.EmptyComputerName());
+                return;
+            }
+
             var requested = (SyncSource)Enum.Parse(typeof(SyncSource), Source, ignoreCase: true);
             var source = requested == SyncSource.Log ? SyncSource.Auto : requested;
             var target = string.IsNullOrEmpty(ComputerName) ? Environment.MachineName : ComputerName!;

@@ -67,6 +67,7 @@ namespace WsusRemediation.Module.Tests.InProcess
         [InlineData("Restart-IisService -ComputerName $null -WhatIf", "RestartIisServiceCommand")]
         [InlineData("Restart-WsusPool -ComputerName ' ' -WhatIf", "RestartWsusPoolCommand")]
         [InlineData("$server = ''; Repair-WsusSync -ComputerName $server -WhatIf", "RepairWsusSyncCommand")]
+        [InlineData("Invoke-WsusSync -ComputerName '' -WhatIf", "InvokeWsusSyncCommand")]
         public void An_empty_ComputerName_is_refused_instead_of_meaning_this_computer(string script, string command)
         {
             var run = InProcessPowerShell.Run(script);
@@ -101,6 +102,16 @@ namespace WsusRemediation.Module.Tests.InProcess
             Assert.Empty(plan.WhatIfLines);
             Assert.Equal(new[] { "ComputerNameEmpty,WsusRemediation.Commands.RepairWsusSyncCommand" }, plan.ErrorIds);
             Assert.Contains(named.WhatIfLines, l => l.Contains("TunePool", System.StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void A_status_read_from_logs_that_do_not_name_their_server_starts_no_sync_here()
+        {
+            // ProxyCase's SoftwareDistribution.log names no server: the status's ComputerName is empty.
+            var run = InProcessPowerShell.Run("Get-WsusSyncStatus -LogPath $path | Invoke-WsusSync -WhatIf", ("path", Evidence("ProxyCase")));
+
+            Assert.Empty(run.WhatIfLines);
+            Assert.Equal(new[] { "ComputerNameEmpty,WsusRemediation.Commands.InvokeWsusSyncCommand" }, run.ErrorIds);
         }
     }
 }
