@@ -161,9 +161,10 @@ namespace WsusRemediation.Engine.Diagnosis
 
             var header = line.Replace("\"", string.Empty);
             var columns = header.Split(ServerStateFile.Delimiter(header));
-            return Array.Exists(columns, c => c.Trim().Equals("Name", StringComparison.OrdinalIgnoreCase))
-                && Array.Exists(columns, c => c.Trim().Equals("Status", StringComparison.OrdinalIgnoreCase))
-                && Array.Exists(columns, c => c.Trim().Equals("StartType", StringComparison.OrdinalIgnoreCase));
+            bool Has(string column) => Array.Exists(columns, c => c.Trim().Equals(column, StringComparison.OrdinalIgnoreCase));
+
+            // Get-Service's Status/StartType, or Win32_Service's State/StartMode.
+            return Has("Name") && ((Has("Status") && Has("StartType")) || (Has("State") && Has("StartMode")));
         }
 
         // icacls <folder> /save <file>: the object's name on one line, its SDDL ("D:..." or "O:...") on the next.

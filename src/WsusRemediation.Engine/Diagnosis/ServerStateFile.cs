@@ -139,7 +139,8 @@ namespace WsusRemediation.Engine.Diagnosis
         /// <summary>
         /// Reads service states from CSV as <c>Get-Service | Select-Object Name, DisplayName, Status,
         /// StartType | Export-Csv</c> writes it (with or without the #TYPE line and quotes), separated by commas or,
-        /// as <c>Export-Csv -UseCulture</c> writes it on a German or French server, by the culture's list separator (;).
+        /// as <c>Export-Csv -UseCulture</c> writes it on a German or French server, by the culture's list separator (;);
+        /// also Win32_Service's columns (Name, DisplayName, State, StartMode).
         /// </summary>
         public static IReadOnlyList<ServiceSnapshot> ParseServiceCsv(string text)
         {
@@ -153,8 +154,10 @@ namespace WsusRemediation.Engine.Diagnosis
             int Column(string name) => header.FindIndex(h => string.Equals(h.Trim(), name, StringComparison.OrdinalIgnoreCase));
             var nameAt = Column("Name");
             var displayAt = Column("DisplayName");
-            var statusAt = Column("Status");
-            var startAt = Column("StartType");
+            // Win32_Service (Get-CimInstance/Get-WmiObject, what Windows PowerShell 4.0 on Server 2012 R2 has: its Get-Service
+            // has no StartType) names them State ("Running", "Start Pending") and StartMode ("Auto", "Manual", "Disabled").
+            var statusAt = Column("Status") >= 0 ? Column("Status") : Column("State");
+            var startAt = Column("StartType") >= 0 ? Column("StartType") : Column("StartMode");
             var result = new List<ServiceSnapshot>();
             foreach (var row in rows.Skip(1))
             {
@@ -172,7 +175,7 @@ namespace WsusRemediation.Engine.Diagnosis
                     Name = name!,
                     DisplayName = Cell(displayAt) ?? name!,
                     Present = present,
-                    State = Enum.TryParse(status, true, out ServiceState state) ? state : ServiceState.Unknown,
+                    State = Enum.TryParse(status?.Replace(" ", string.Empty), true, out ServiceState state) ? state : ServiceState.Unknown,
                     StartType = ParseStartType(Cell(startAt)),
                 });
             }

@@ -307,4 +307,20 @@ public sealed class DiagnosisEvidenceTests
         Assert.DoesNotContain(api.Evidence, e => e.TimeUtc == Utc(11, 9, 18, 0, 2, 870));
         Assert.Equal(FindingIds.WsusApiUnavailable, diagnosis.Findings.Single(f => f.Id == FindingIds.SyncFailureStreak).CausedBy);
     }
+
+    [Fact]
+    public void A_service_list_exported_from_Win32_Service_gives_the_service_findings()
+    {
+        // Get-WmiObject Win32_Service | Select-Object Name, DisplayName, State, StartMode | Export-Csv: what Windows
+        // PowerShell 4.0 (Server 2012 R2) gives, its Get-Service having no StartType. Before: not recognised, so no
+        // evidence at all ("No evidence was recognised").
+        var diagnosis = Diagnose("Win32ServiceCsv");
+
+        Assert.Equal(
+            new[] { FindingIds.WsusServiceNotRunning, FindingIds.BitsNotUsable, FindingIds.SmsServiceNotRunning },
+            diagnosis.Findings.Select(f => f.Id));
+        Assert.Equal("Stopped, Disabled", diagnosis.Findings[1].Evidence[0].Text);
+        Assert.Equal("service SMS_EXECUTIVE (services-wmi.csv)", diagnosis.Findings[2].Evidence[0].Source);
+        Assert.Equal("StartPending, Automatic", diagnosis.Findings[2].Evidence[0].Text);
+    }
 }
