@@ -230,8 +230,11 @@ namespace WsusRemediation.Engine.Diagnosis
             var encoding = LogFileOpener.DetectEncoding(head, head.Length, out var bomLength);
             var text = encoding.GetString(bytes, bomLength, bytes.Length - bomLength);
 
-            // A NUL in the decoded text means a binary file (an .evtx, a dump): it cannot be checked for secrets.
-            if (text.IndexOf('\0') >= 0)
+            // A NUL in the decoded text means a binary file (an .evtx, a dump): it cannot be checked for secrets. A log
+            // recognised by its records may hold NUL padding where a crash or power loss cut it, with logging resumed after
+            // it: long runs of NUL between text lines, which the readers skip and which hide nothing. Such a log is kept
+            // (and checked like any other); the short NUL runs of binary data, or of UTF-16 text inside it, are not that.
+            if (text.IndexOf('\0') >= 0 && !(IsLog(source.Kind) && OnlyPaddingRuns(text)))
             {
                 reason = "binary file: it cannot be checked for secrets, so it is not put in the bundle (export event logs as XML: wevtutil qe <log> /f:xml)";
                 return null;
@@ -251,6 +254,36 @@ namespace WsusRemediation.Engine.Diagnosis
             Array.Copy(bytes, result, bomLength);
             Array.Copy(body, 0, result, bomLength, body.Length);
             return result;
+        }
+
+        private static bool IsLog(EvidenceFileKind kind) =>
+            kind is EvidenceFileKind.MecmLog or EvidenceFileKind.SoftwareDistributionLog or EvidenceFileKind.HttpErrLog or EvidenceFileKind.EventXml;
+
+        private const int ShortestPaddingRun = 16;
+
+        private static bool OnlyPaddingRuns(string text)
+        {
+            for (var at = text.IndexOf('\0'); at >= 0; at = text.IndexOf('\0', at))
+            {
+                var end = at;
+                while (end < text.Length && text[end] == '\0')
+                {
+                    end++;
+                }
+
+                if (end - at < ShortestPaddingRun)
+                {
+                    return false;
+                }
+
+                at = end;
+                if (at >= text.Length)
+                {
+                    break;
+                }
+            }
+
+            return true;
         }
 
         private static bool OlderThan(BundleSource source, DateTime since)

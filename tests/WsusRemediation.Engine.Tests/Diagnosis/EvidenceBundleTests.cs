@@ -47,6 +47,32 @@ public sealed class EvidenceBundleTests
     }
 
     [Fact]
+    public void A_log_with_the_NUL_padding_a_crash_leaves_goes_into_the_bundle_and_is_read_from_it()
+    {
+        // realworld/wsyncmgr-cmtrace.log: a record cut by 40 NUL bytes, logging resumed after them on the same line.
+        // Before: excluded as a "binary file", so a bundle collected after a crash held no wsyncmgr.log at all.
+        using var folder = new TempFolder();
+        var collected = Directory.CreateDirectory(Path.Combine(folder.Path, "collected")).FullName;
+        var log = Path.Combine(collected, "wsyncmgr.log");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Logs", "realworld", "wsyncmgr-cmtrace.log"), log);
+        // A binary file that is not a log stays out, and so does one whose NULs are UTF-16 text inside binary data.
+        File.WriteAllBytes(Path.Combine(collected, "System.evtx"), new byte[] { 0x45, 0x6C, 0x66, 0x46, 0x69, 0x6C, 0x65, 0x00, 0, 0, 0, 0, 1, 0, 0, 0, 0x80, 0, 0x10, 0 });
+        var dump = File.ReadAllText(log).Replace("Starting Sync", "S\0t\0a\0r\0t\0");
+        File.WriteAllText(Path.Combine(collected, "wcm-dump.log"), dump);
+        var zip = Path.Combine(folder.Path, "evidence.zip");
+
+        var bundle = Export(zip, collected);
+
+        Assert.Equal(File.ReadAllBytes(log), Entries(zip).Single(e => e.Name == "collected/wsyncmgr.log").Bytes);
+        Assert.Equal(new[] { "System.evtx", "wcm-dump.log" }, bundle.Excluded.Select(e => Path.GetFileName(e.From)).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.All(bundle.Excluded, e => Assert.StartsWith("binary file", e.Reason, StringComparison.Ordinal));
+
+        using var evidence = EvidenceSet.FromPaths(new[] { zip });
+        var diagnosis = new SyncDiagnosisService().Diagnose(evidence, null, CancellationToken.None);
+        Assert.NotEqual(DiagnosisCheckResult.NotRun, diagnosis.Checks.Single(c => c.Id == FindingIds.SyncFailureStreak).Result);
+    }
+
+    [Fact]
     public void No_secret_enters_the_bundle_and_each_redaction_is_listed_by_place()
     {
         using var folder = new TempFolder();
