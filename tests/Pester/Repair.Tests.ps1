@@ -200,6 +200,26 @@ Describe 'Repair-WsusSync' {
     }
 }
 
+Describe 'The repair result' {
+    It 'shows its server whole, as the group header, with the verdict at 80 columns and the summary at 120' {
+        # Before: ComputerName was a 14-character column, 'CM01.contoso.…' at every width.
+        $steps = [WsusRemediation.Engine.Repair.RepairStepResult[]]@(
+            [WsusRemediation.Engine.Repair.RepairStepResult]@{ Order = 1; Name = 'TunePool'; Outcome = 'Done' }
+            [WsusRemediation.Engine.Repair.RepairStepResult]@{ Order = 2; Name = 'RestartPool'; Outcome = 'RolledBack' }
+            [WsusRemediation.Engine.Repair.RepairStepResult]@{ Order = 3; Name = 'StartSync'; Outcome = 'Skipped' }
+        )
+        $result = [WsusRemediation.Engine.Repair.WsusRepairResult]@{ ComputerName = 'SUP02.fabrikam.contoso.com'; Succeeded = $false; Steps = $steps; UpdateCount = 0; Summary = 'SUP02 was not repaired: WsusPool did not come back after the tuning, which was rolled back.' }
+
+        foreach ($width in 79, 119) {
+            $text = $result | Out-String -Width $width
+            $text | Should -Match 'ComputerName: SUP02\.fabrikam\.contoso\.com'
+            $text | Should -Match 'False\s+0 1 Done, 1 RolledBack, 1 Skipped\s+SUP02 was not'
+            @($text -split '\r?\n' | Where-Object { $_.TrimEnd().Length -gt $width }) | Should -BeNullOrEmpty
+        }
+        $result | Out-String -Width 119 | Should -Match 'WsusPool did not come back'
+    }
+}
+
 Describe 'The repair log' {
     It 'is CMTrace that Get-WsusSyncLog reads back' {
         $path = Join-Path $TestDrive 'Logs\WsusRemediation.log'
