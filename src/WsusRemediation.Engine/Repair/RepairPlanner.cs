@@ -273,7 +273,7 @@ namespace WsusRemediation.Engine.Repair
             {
                 case RepairStepName.TunePool:
                     step = new WsusRepairStep { ComputerName = step.ComputerName, Order = step.Order, Name = step.Name, Reason = step.Reason, Profile = request.Profile };
-                    return With(step, $"{pool} ({request.ConfigurationPath ?? "applicationHost.config"})", TuningChanges(request), RepairImpact.Change,
+                    return With(step, $"{pool} ({request.ConfigurationPath ?? "applicationHost.config" + on})", TuningChanges(request), RepairImpact.Change,
                         $"Set-WsusPoolTuning{cn}{poolArg} -Profile {request.Profile}");
                 case RepairStepName.RestartPool:
                     return With(step, pool + on, new[] { $"{pool}: stop, wait until Stopped, start, wait until Started (started if found Stopped)" }, RepairImpact.Restart,

@@ -63,9 +63,12 @@ namespace WsusRemediation.Engine.Repair
                 if (document is not null)
                 {
                     poolName = PoolTuningService.FindWsusPoolName(document);
-                    path = configurationShownAs ?? document.Path;
+
+                    // A copy in the evidence gives the changes, but the step changes the server's own file: the
+                    // target must not name the copy (Repair-WsusSync -WhatIf showed 'WsusPool (CM01.zip!collected/...)').
+                    path = configurationShownAs is null ? document.Path : null;
                     changes = RepairPlanner.PoolChanges(document, poolName, profile);
-                    verbose?.Invoke($"{poolName} in '{path}': {(changes.Count == 0 ? $"already as the {profile} profile" : $"{changes.Count} setting(s) differ from the {profile} profile")}.");
+                    verbose?.Invoke($"{poolName} in '{configurationShownAs ?? document.Path}': {(changes.Count == 0 ? $"already as the {profile} profile" : $"{changes.Count} setting(s) differ from the {profile} profile")}.");
                 }
                 else
                 {

@@ -43,7 +43,8 @@ public class EvidencePlanTests
         Assert.Contains("queueLength 1000 → 2000", plan[0].Changes);
         Assert.Contains(FindingIds.PoolTuningNotCompliant, plan[0].Reason);
         Assert.Contains(FindingIds.PoolDisabledByRapidFailProtection, plan[1].Reason);
-        Assert.Equal("WsusPool (applicationHost.config)", plan[0].Target);
+        // The changes come from the evidence's copy; the step changes the server's own file.
+        Assert.Equal("WsusPool (applicationHost.config on CM01.CONTOSO.COM)", plan[0].Target);
         Assert.DoesNotContain(plan, s => s.IsManual);
     }
 

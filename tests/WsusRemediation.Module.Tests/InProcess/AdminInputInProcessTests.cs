@@ -113,5 +113,24 @@ namespace WsusRemediation.Module.Tests.InProcess
             Assert.Empty(run.WhatIfLines);
             Assert.Equal(new[] { "ComputerNameEmpty,WsusRemediation.Commands.InvokeWsusSyncCommand" }, run.ErrorIds);
         }
+
+        [Fact]
+        public void A_plan_from_an_evidence_zip_names_the_servers_configuration_as_the_tuning_target_not_the_copy_in_the_zip()
+        {
+            var zip = Path.Combine(Path.GetTempPath(), "WsusRemediation-" + System.Guid.NewGuid().ToString("N") + ".zip");
+            try
+            {
+                var run = InProcessPowerShell.Run(
+                    "$null = Export-WsusSyncEvidence -Path $zip -SourcePath $source; Get-WsusRepairPlan -EvidencePath $zip | Repair-WsusSync -WhatIf",
+                    ("zip", zip), ("source", Evidence("GuideCase"))).AssertNoErrors();
+
+                var tune = Assert.Single(run.WhatIfLines, l => l.Contains("\"TunePool: queueLength 1000 → 2000", System.StringComparison.Ordinal));
+                Assert.EndsWith("on target \"WsusPool (applicationHost.config on CM01.CONTOSO.COM)\".", tune, System.StringComparison.Ordinal);
+            }
+            finally
+            {
+                File.Delete(zip);
+            }
+        }
     }
 }
