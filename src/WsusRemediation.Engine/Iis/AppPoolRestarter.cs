@@ -78,23 +78,23 @@ namespace WsusRemediation.Engine.Iis
             }
 
             var started = _clock.UtcNow;
-            var stopSent = false;
+            var sent = new ControlsSent();
             try
             {
-                return RestartFrom(computer, shownComputer, poolName, before, started, () => stopSent = true, verbose, progress, cancellationToken);
+                return RestartFrom(computer, shownComputer, poolName, before, started, sent, verbose, progress, cancellationToken);
             }
-            catch (Exception ex) when (cancellationToken.IsCancellationRequested && stopSent)
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested && sent.Stop)
             {
                 // Ctrl+C between the stop and the end of the start must not leave WSUS without its pool.
-                var (after, note) = StartAgainAfterCancel(computer, poolName);
-                throw new PoolRestartCancelledException(shownComputer, poolName, after, note, ex);
+                var (after, note, fellBack) = StartAgainAfterCancel(computer, poolName, sent.Start);
+                throw new PoolRestartCancelledException(shownComputer, poolName, after, note, ex) { FellBack = fellBack };
             }
         }
 
         /// <summary>The most the clean-up after Ctrl+C may take: waiting for the stop to end, starting the pool again and waiting until it is Started.</summary>
         public TimeSpan CancelRecoveryTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-        private WsusPoolState RestartFrom(string? computer, string shownComputer, string poolName, AppPoolInfo before, DateTimeOffset started, Action stopSent, Action<string>? verbose, Action<WaitProgress>? progress, CancellationToken cancellationToken)
+        private WsusPoolState RestartFrom(string? computer, string shownComputer, string poolName, AppPoolInfo before, DateTimeOffset started, ControlsSent sent, Action<string>? verbose, Action<WaitProgress>? progress, CancellationToken cancellationToken)
         {
             var wasStopped = before.State == AppPoolState.Stopped;
             var state = before.State;
@@ -107,7 +107,7 @@ namespace WsusRemediation.Engine.Iis
             if (state == AppPoolState.Started)
             {
                 verbose?.Invoke($"Stopping {poolName} on {shownComputer} (at most {StopTimeout.TotalSeconds:0} s).");
-                stopSent();
+                sent.Stop = true;
                 _pools.StopPool(computer, poolName);
             }
 
@@ -120,6 +120,7 @@ namespace WsusRemediation.Engine.Iis
             var watched = SettleTime > TimeSpan.Zero ? $", then watched for {SettleTime.TotalSeconds:0} s" : string.Empty;
             verbose?.Invoke($"Starting {poolName} on {shownComputer} (at most {StartTimeout.TotalSeconds:0} s{watched}).");
             var startAsked = _clock.UtcNow;
+            sent.Start = true;
             _pools.StartPool(computer, poolName);
             var final = ConfirmStarted(computer, poolName, startAsked, progress, cancellationToken);
             var duration = _clock.UtcNow - started;
@@ -133,36 +134,65 @@ namespace WsusRemediation.Engine.Iis
             return Result(shownComputer, before, final, wasStopped ? PoolAction.Started : PoolAction.Restarted, duration, message);
         }
 
-        private (AppPoolState After, string Note) StartAgainAfterCancel(string? computer, string poolName)
+        private (AppPoolState After, string Note, bool FellBack) StartAgainAfterCancel(string? computer, string poolName, bool startSent)
         {
             // The user's token is cancelled: this clean-up has its own deadline and reports nothing on the way.
             var deadline = _clock.UtcNow + CancelRecoveryTimeout;
-            string note;
+            var limit = $"{CancelRecoveryTimeout.TotalSeconds:0} s";
             try
             {
                 var state = ReadState(computer, poolName);
-                if (state == AppPoolState.Stopping && deadline > _clock.UtcNow)
+                var foundStarting = state == AppPoolState.Starting;
+                if ((state == AppPoolState.Stopping || foundStarting) && deadline > _clock.UtcNow)
                 {
-                    state = WaitWithin(computer, poolName, s => s != AppPoolState.Stopping, deadline);
+                    // A stop under way must end before a start; a start under way is waited out, not started again.
+                    state = WaitWithin(computer, poolName, s => s != AppPoolState.Stopping && s != AppPoolState.Starting, deadline);
                 }
 
-                if (state == AppPoolState.Stopped && deadline > _clock.UtcNow)
+                // Stopped after its start (this run's, or one under way): WAS refused it; starting it again would hide that.
+                var fellBack = state == AppPoolState.Stopped && (startSent || foundStarting);
+                var startedNow = false;
+                if (state == AppPoolState.Stopped && !fellBack && deadline > _clock.UtcNow)
                 {
                     _pools.StartPool(computer, poolName);
-                    WaitWithin(computer, poolName, s => s == AppPoolState.Started || s == AppPoolState.Stopped, deadline);
+                    startedNow = true;
+                    state = WaitWithin(computer, poolName, s => s == AppPoolState.Started || s == AppPoolState.Stopped, deadline);
+                    fellBack = state == AppPoolState.Stopped;
                 }
 
                 state = ReadState(computer, poolName);
-                note = state == AppPoolState.Started
-                    ? "it was started again"
-                    : $"it could not be started again within {CancelRecoveryTimeout.TotalSeconds:0} s";
+                string note;
+                if (state == AppPoolState.Started)
+                {
+                    note = startedNow ? "it was started again"
+                        : foundStarting ? "its start was under way and it came up"
+                        : "it had been started again already (the watch that it stays Started was cut short)";
+                }
+                else if (state == AppPoolState.Stopped && fellBack)
+                {
+                    note = "it was started again but fell back to Stopped";
+                }
+                else if (state == AppPoolState.Starting || state == AppPoolState.Stopping)
+                {
+                    note = $"it was still {state} after {limit}";
+                }
+                else
+                {
+                    note = $"it could not be started again within {limit}";
+                }
+
+                return (SafeState(computer, poolName), note, fellBack && state == AppPoolState.Stopped);
             }
             catch (WsusRemediationException ex)
             {
-                note = $"starting it again failed ({ex.Message})";
+                return (SafeState(computer, poolName), $"starting it again failed ({ex.Message})", false);
             }
+        }
 
-            return (SafeState(computer, poolName), note);
+        private sealed class ControlsSent
+        {
+            public bool Stop;
+            public bool Start;
         }
 
         // A clean-up wait: bounded by the deadline, not cancellable (the user's token is cancelled already), silent.

@@ -28,9 +28,14 @@ namespace WsusRemediation.Engine.Iis
         /// <summary>What the clean-up did, in words.</summary>
         public string WhatWasDone { get; }
 
+        /// <summary>True when the pool went Stopped again after it was started: WAS refused it, so a plain retry is not the advice.</summary>
+        public bool FellBack { get; init; }
+
         /// <inheritdoc />
         public override string Summary =>
             $"Stopped by the user on {ComputerName} after {PoolName} had been asked to stop: {WhatWasDone}, now {StateAfter}."
-            + (StateAfter == AppPoolState.Started ? string.Empty : $" WSUS answers HTTP 503 while it is not Started: run Restart-WsusPool -PoolName {PoolName} again.");
+            + (StateAfter == AppPoolState.Started ? string.Empty
+                : FellBack ? $" WSUS answers HTTP 503 while it is not Started; WAS disables a pool whose worker processes keep failing (event 5002): find the cause (Get-WsusSyncDiagnosis, Get-WsusSyncLog -Kind PoolDisabledRapidFail) before Restart-WsusPool -PoolName {PoolName}."
+                : $" WSUS answers HTTP 503 while it is not Started: run Restart-WsusPool -PoolName {PoolName} again.");
     }
 }

@@ -31,6 +31,9 @@ namespace WsusRemediation.Engine.Services
         /// <summary>The clock.</summary>
         public IClock Clock => _clock;
 
+        /// <summary>How often a state is read while waiting.</summary>
+        public TimeSpan PollInterval => _pollInterval;
+
         /// <summary>
         /// Sends the stop control and waits until the service is Stopped. Throws
         /// <c>ServiceStopTimeout</c> when it is not Stopped within <paramref name="timeout"/>.

@@ -231,67 +231,173 @@ namespace WsusRemediation.Engine.Services
         {
             // The user's token is cancelled; this clean-up has its own deadline instead, and no hooks: the
             // cmdlet can no longer write progress or verbose lines once PowerShell is stopping it.
+            // Every service is looked after at once, not one after the other: a service stuck stopping (or
+            // starting) must not use up the deadline while another, already Stopped, could start at once.
             var plan = run.Plan;
             var clock = _operations.Clock;
-            var deadline = clock.UtcNow + CancelRecoveryTimeout;
-            var results = new List<ServiceRestartResult>();
-            foreach (var service in plan.StartOrder.Where(s => run.StopRequested.Contains(s.Name)))
+            var began = clock.UtcNow;
+            var deadline = began + CancelRecoveryTimeout;
+            var cleanUps = plan.StartOrder.Where(s => run.StopRequested.Contains(s.Name)).Select(s => new CleanUp(s)).ToList();
+            while (true)
             {
-                var started = clock.UtcNow;
-                ServiceAction action;
-                string note;
-                WsusRemediationException? error = null;
-                try
+                // In start order, so a service's dependencies get their start first in the same pass.
+                foreach (var cleanUp in cleanUps.Where(c => c.Action is null))
                 {
-                    var state = _operations.CurrentState(plan.ScmComputer, service.Name);
-                    if (state == ServiceState.StopPending && deadline > clock.UtcNow)
+                    Advance(plan, cleanUp, cleanUps);
+                    if (cleanUp.Action is not null)
                     {
-                        // A service still stopping accepts no start; let the stop this run asked for finish.
-                        state = _operations.WaitUntilSettled(plan.ScmComputer, service.Name, deadline - clock.UtcNow, CancellationToken.None);
-                    }
-
-                    if (state == ServiceState.Running)
-                    {
-                        action = ServiceAction.AlreadyRunning;
-                        note = "Running when the user stopped the run (restarted already, or not stopped yet); nothing to do.";
-                    }
-                    else if (state == ServiceState.Stopped && deadline > clock.UtcNow)
-                    {
-                        _operations.StartAndWait(plan.ScmComputer, service.Name, deadline - clock.UtcNow, CancellationToken.None);
-                        action = ServiceAction.Restored;
-                        note = "Stopped by the user after this run had stopped it: started again.";
-                    }
-                    else
-                    {
-                        action = ServiceAction.Failed;
-                        note = $"Stopped by the user while it was {state}; not started again within {CancelRecoveryTimeout.TotalSeconds:0} s. Start it when it has stopped: Start-Service {service.Name}" + (plan.ScmComputer is null ? "." : $" (on {plan.ComputerName}).");
+                        cleanUp.Duration = clock.UtcNow - began;
                     }
                 }
-                catch (WsusRemediationException ex)
+
+                var now = clock.UtcNow;
+                if (cleanUps.All(c => c.Action is not null) || now >= deadline)
                 {
-                    action = ServiceAction.Failed;
-                    error = ex;
-                    note = $"Stopped by the user after this run had stopped it; starting it again failed: {ex.Message} Start it by hand: Start-Service {service.Name}.";
+                    break;
                 }
 
-                results.Add(new ServiceRestartResult
-                {
-                    ComputerName = plan.ComputerName,
-                    Name = service.Name,
-                    DisplayName = service.DisplayName,
-                    Present = true,
-                    StatusBefore = service.StateBefore,
-                    StatusAfter = StateAfter(_operations, plan, service),
-                    StartType = service.StartType,
-                    Action = action,
-                    Duration = clock.UtcNow - started,
-                    Error = error?.Message,
-                    ErrorId = error?.ErrorId,
-                    Note = note,
-                });
+                var remaining = deadline - now;
+                clock.Delay(remaining < _operations.PollInterval ? remaining : _operations.PollInterval, CancellationToken.None);
             }
 
-            return results;
+            foreach (var cleanUp in cleanUps.Where(c => c.Action is null))
+            {
+                GiveUp(plan, cleanUp, cleanUps);
+                cleanUp.Duration = clock.UtcNow - began;
+            }
+
+            return cleanUps.Select(c => new ServiceRestartResult
+            {
+                ComputerName = plan.ComputerName,
+                Name = c.Service.Name,
+                DisplayName = c.Service.DisplayName,
+                Present = true,
+                StatusBefore = c.Service.StateBefore,
+                StatusAfter = StateAfter(_operations, plan, c.Service),
+                StartType = c.Service.StartType,
+                Action = c.Action!.Value,
+                Duration = c.Duration,
+                Error = c.Error?.Message,
+                ErrorId = c.Error?.ErrorId,
+                Note = c.Note,
+            }).ToList();
+        }
+
+        // One look at a service during the clean-up: settle it when it runs or has failed, start it when it is Stopped
+        // and what it depends on allows, otherwise leave it for the next look.
+        private void Advance(ServiceRestartPlan plan, CleanUp cleanUp, IReadOnlyList<CleanUp> all)
+        {
+            var name = cleanUp.Service.Name;
+            try
+            {
+                var state = _operations.CurrentState(plan.ScmComputer, name);
+                cleanUp.Last = state;
+                switch (state)
+                {
+                    case ServiceState.Running:
+                        cleanUp.Settle(
+                            cleanUp.StartSent || cleanUp.SeenStarting ? ServiceAction.Restored : ServiceAction.AlreadyRunning,
+                            cleanUp.StartSent
+                                ? "Stopped by the user after this run had stopped it: started again."
+                                : cleanUp.SeenStarting
+                                    ? "Stopped by the user while it was starting again: waited until it was Running; nothing else to do."
+                                    : "Running when the user stopped the run (restarted already, or not stopped yet); nothing to do.");
+                        break;
+                    case ServiceState.Stopped when cleanUp.StartSent || cleanUp.SeenStarting:
+                        // It was starting (by this run's start, or the clean-up's) and fell back: a crash, not a wait.
+                        cleanUp.Fail(
+                            ServiceErrors.StoppedAfterStart(plan.ScmComputer, name),
+                            $"Stopped by the user after this run had stopped it; it was started again but stopped while starting. Look at why (System log, Get-WsusServiceStatus) before starting it by hand: Start-Service {name}{On(plan)}.");
+                        break;
+                    case ServiceState.Stopped:
+                        var dependency = UnsettledDependency(cleanUp, all);
+                        if (dependency is null)
+                        {
+                            // Only the control is sent here; the next looks wait for Running with everyone else.
+                            _operations.Scm.StartService(plan.ScmComputer, name);
+                            cleanUp.StartSent = true;
+                        }
+                        else if (dependency.Action is not null)
+                        {
+                            cleanUp.Settle(ServiceAction.Failed, $"Stopped by the user after this run had stopped it; not started again because {dependency.Service.Name}, which it depends on, did not start again. Start it when {dependency.Service.Name} runs: Start-Service {name}{On(plan)}.");
+                        }
+
+                        break;
+                    case ServiceState.StartPending:
+                        cleanUp.SeenStarting = true;
+                        break;
+                }
+            }
+            catch (WsusRemediationException ex)
+            {
+                cleanUp.Fail(ex, $"Stopped by the user after this run had stopped it; starting it again failed: {ex.Message} Start it by hand: Start-Service {name}{On(plan)}.");
+            }
+        }
+
+        private void GiveUp(ServiceRestartPlan plan, CleanUp cleanUp, IReadOnlyList<CleanUp> all)
+        {
+            var name = cleanUp.Service.Name;
+            var limit = $"{CancelRecoveryTimeout.TotalSeconds:0} s";
+            switch (cleanUp.Last)
+            {
+                case ServiceState.StopPending:
+                    cleanUp.Settle(ServiceAction.Failed, $"Stopped by the user while it was stopping; still StopPending after {limit}, so it was not started again. Start it when it has stopped: Start-Service {name}{On(plan)}.");
+                    break;
+                case ServiceState.StartPending:
+                    cleanUp.Settle(ServiceAction.Failed, $"Started again, but still StartPending after {limit}. Check it with Get-WsusServiceStatus; if it stops, start it by hand: Start-Service {name}{On(plan)}.");
+                    break;
+                case ServiceState.Stopped when UnsettledDependency(cleanUp, all) is CleanUp dependency:
+                    cleanUp.Settle(ServiceAction.Failed, $"Stopped by the user after this run had stopped it; not started again within {limit} because {dependency.Service.Name}, which it depends on, was {dependency.Last}. Start it when {dependency.Service.Name} runs: Start-Service {name}{On(plan)}.");
+                    break;
+                default:
+                    cleanUp.Settle(ServiceAction.Failed, $"Stopped by the user while it was {cleanUp.Last}; not Running after {limit}. Start it by hand: Start-Service {name}{On(plan)}.");
+                    break;
+            }
+        }
+
+        // The SCM starts a Stopped dependency by itself, but a dependency still stopping makes the start fail (1068),
+        // and starting a dependent beside its dependency's own start races it: a dependent waits until what it
+        // depends on, among the services this run stopped, is Running again.
+        private static CleanUp? UnsettledDependency(CleanUp cleanUp, IReadOnlyList<CleanUp> all) =>
+            all.FirstOrDefault(d => !ReferenceEquals(d, cleanUp)
+                && d.Service.DependentServices.Contains(cleanUp.Service.Name, StringComparer.OrdinalIgnoreCase)
+                && (d.Action is null || d.Last != ServiceState.Running));
+
+        private static string On(ServiceRestartPlan plan) => plan.ScmComputer is null ? string.Empty : $" (on {plan.ComputerName})";
+
+        private sealed class CleanUp
+        {
+            public CleanUp(PlannedService service) => Service = service;
+
+            public PlannedService Service { get; }
+
+            public ServiceState Last { get; set; } = ServiceState.Unknown;
+
+            /// <summary>The clean-up sent the start control.</summary>
+            public bool StartSent { get; set; }
+
+            /// <summary>Seen StartPending (this run's start under way when the user stopped it, or the clean-up's).</summary>
+            public bool SeenStarting { get; set; }
+
+            public ServiceAction? Action { get; private set; }
+
+            public string? Note { get; private set; }
+
+            public WsusRemediationException? Error { get; private set; }
+
+            public TimeSpan Duration { get; set; }
+
+            public void Settle(ServiceAction action, string note)
+            {
+                Action = action;
+                Note = note;
+            }
+
+            public void Fail(WsusRemediationException error, string note)
+            {
+                Settle(ServiceAction.Failed, note);
+                Error = error;
+            }
         }
 
         private static ServiceRestartOutcome Blocked(ServiceRestartPlan plan, RunState run)

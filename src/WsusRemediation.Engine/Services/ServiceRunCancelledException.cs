@@ -35,11 +35,18 @@ namespace WsusRemediation.Engine.Services
                 : $"Stopped by the user on {ComputerName}. " + string.Join(" ", Recovery.Select(r => $"{r.Name}: {Describe(r)}, now {r.StatusAfter?.ToString() ?? "unknown"}."))
                     + (AllRunning ? string.Empty : " Start the services that are not Running by hand (Start-Service) and check them with Get-WsusServiceStatus.");
 
+        // What the clean-up did, in the words of the state the service was left in (not what it was assumed to be).
         private static string Describe(ServiceRestartResult result) => result.Action switch
         {
             ServiceAction.Restored => "started again",
-            ServiceAction.AlreadyRunning => "still running",
-            _ => result.ErrorId is null ? "not started again (still stopping)" : $"starting it again failed ({result.ErrorId})",
+            ServiceAction.AlreadyRunning => "already running",
+            _ when result.ErrorId is not null => $"starting it again failed ({result.ErrorId})",
+            _ => result.StatusAfter switch
+            {
+                ServiceState.StopPending => "not started again (still stopping)",
+                ServiceState.StartPending => "started again but not yet Running",
+                _ => "not started again",
+            },
         };
     }
 }

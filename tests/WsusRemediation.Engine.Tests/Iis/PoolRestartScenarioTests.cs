@@ -227,6 +227,40 @@ public class PoolRestartScenarioTests
         Assert.Equal(TimeSpan.FromSeconds(6), _clock.TotalDelayed);
         Assert.Equal(AppPoolState.Started, stopped.StateAfter);
         Assert.IsAssignableFrom<OperationCanceledException>(stopped);
+        Assert.Equal(new[] { "stop pool WsusPool", "start pool WsusPool" }, _server.ControlLog);
+        // Nothing was done after Ctrl+C: the summary must not claim a start it did not make.
+        Assert.Equal($"Stopped by the user on {Environment.MachineName} after WsusPool had been asked to stop: it had been started again already (the watch that it stays Started was cut short), now Started.", stopped.Summary);
+    }
+
+    [Fact]
+    public void Ctrl_C_while_the_pool_is_starting_waits_for_it_and_reports_it_Started()
+    {
+        _server.Pool("WsusPool").StartLatency = TimeSpan.FromSeconds(8);
+        using var cts = new CancellationTokenSource();
+        _clock.OnDelay = _ => { if (_server.Pool("WsusPool").State == AppPoolState.Starting) { cts.Cancel(); } };
+
+        var stopped = Assert.Throws<PoolRestartCancelledException>(() => _restarter.Restart(null, "WsusPool", null, null, null, cts.Token));
+
+        Assert.Equal(new[] { "stop pool WsusPool", "start pool WsusPool" }, _server.ControlLog); // waited for, not started twice
+        Assert.Equal(AppPoolState.Started, stopped.StateAfter);
+        Assert.Equal($"Stopped by the user on {Environment.MachineName} after WsusPool had been asked to stop: its start was under way and it came up, now Started.", stopped.Summary);
+    }
+
+    [Fact]
+    public void Ctrl_C_while_the_pool_is_starting_and_WAS_refuses_it_says_so_instead_of_starting_it_again()
+    {
+        _server.Pool("WsusPool").StartLatency = TimeSpan.FromSeconds(4);
+        _server.Pool("WsusPool").IdentityRefused = true;
+        using var cts = new CancellationTokenSource();
+        _clock.OnDelay = _ => { if (_server.Pool("WsusPool").State == AppPoolState.Starting) { cts.Cancel(); } };
+
+        var stopped = Assert.Throws<PoolRestartCancelledException>(() => _restarter.Restart(null, "WsusPool", null, null, null, cts.Token));
+
+        Assert.Equal(new[] { "stop pool WsusPool", "start pool WsusPool" }, _server.ControlLog);
+        Assert.Equal(AppPoolState.Stopped, stopped.StateAfter);
+        Assert.True(stopped.FellBack);
+        Assert.Contains("it was started again but fell back to Stopped, now Stopped.", stopped.Summary, StringComparison.Ordinal);
+        Assert.Contains("PoolDisabledRapidFail", stopped.Summary, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -254,7 +288,7 @@ public class PoolRestartScenarioTests
 
         Assert.Equal(TimeSpan.FromSeconds(31), _clock.TotalDelayed);
         Assert.Equal(AppPoolState.Stopping, stopped.StateAfter);
-        Assert.Contains("could not be started again within 30 s", stopped.Summary, StringComparison.Ordinal);
+        Assert.Contains("it was still Stopping after 30 s, now Stopping.", stopped.Summary, StringComparison.Ordinal);
         Assert.Contains("Restart-WsusPool -PoolName WsusPool", stopped.Summary, StringComparison.Ordinal);
     }
 

@@ -124,4 +124,43 @@ public class IisResetScenarioTests
         Assert.Contains("depends on WAS", w3svc.Note, StringComparison.Ordinal);
         Assert.Equal(ServiceState.Stopped, w3svc.StatusAfter);
     }
+
+    private ServiceRestartOutcome ResetStoppedBy(CancellationToken token)
+    {
+        var plan = new ServiceRestartPlanner(_server).Plan(null, SiteServices.IisReset());
+        return new ServiceRestartRunner(_server, _clock) { StopTimeout = TimeSpan.FromSeconds(60), StartTimeout = TimeSpan.FromSeconds(60) }.Run(plan, null, token);
+    }
+
+    [Fact]
+    public void Ctrl_C_while_WAS_is_stopping_starts_WAS_first_and_W3SVC_once_WAS_runs()
+    {
+        using var cts = new CancellationTokenSource();
+        _clock.OnDelay = _ => { if (_server.Service("WAS").State == ServiceState.StopPending) { cts.Cancel(); } };
+
+        var stopped = Assert.Throws<ServiceRunCancelledException>(() => ResetStoppedBy(cts.Token));
+
+        // W3SVC was Stopped at once, but it depends on WAS: starting it while WAS is still stopping fails (1068).
+        Assert.Equal(new[] { "stop W3SVC", "stop WAS", "start WAS", "start W3SVC" }, _server.ControlLog);
+        Assert.All(stopped.Recovery, r => Assert.Equal(ServiceAction.Restored, r.Action));
+        Assert.True(stopped.AllRunning);
+    }
+
+    [Fact]
+    public void Ctrl_C_while_WAS_will_not_stop_leaves_W3SVC_unstarted_and_says_it_waits_for_WAS()
+    {
+        _server.Service("WAS").HangsOnStop = true;
+        using var cts = new CancellationTokenSource();
+        _clock.OnDelay = _ => { if (_server.Service("WAS").State == ServiceState.StopPending) { cts.Cancel(); } };
+
+        var stopped = Assert.Throws<ServiceRunCancelledException>(() => ResetStoppedBy(cts.Token));
+
+        Assert.DoesNotContain("start W3SVC", _server.ControlLog);
+        var w3svc = stopped.Recovery.Single(r => r.Name == "W3SVC");
+        Assert.Equal(ServiceAction.Failed, w3svc.Action);
+        Assert.Null(w3svc.ErrorId);
+        Assert.Equal(ServiceState.Stopped, w3svc.StatusAfter);
+        Assert.Contains("because WAS, which it depends on, was StopPending", w3svc.Note, StringComparison.Ordinal);
+        Assert.Contains("W3SVC: not started again, now Stopped.", stopped.Summary, StringComparison.Ordinal);
+        Assert.Contains("WAS: not started again (still stopping), now StopPending.", stopped.Summary, StringComparison.Ordinal);
+    }
 }

@@ -355,8 +355,92 @@ public class SmsRestartScenarioTests
         Assert.False(stopped.AllRunning);
         Assert.Contains("SMS_SITE_COMPONENT_MANAGER: not started again (still stopping), now StopPending.", stopped.Summary, StringComparison.Ordinal);
         Assert.Contains("Get-WsusServiceStatus", stopped.Summary, StringComparison.Ordinal);
-        // SMS_EXECUTIVE could not start either: the time was spent; it is reported, not left unmentioned.
-        Assert.Equal(2, stopped.Recovery.Count);
+        // SMS_EXECUTIVE was already Stopped and depends on nothing that is stuck: the hung one must not cost it its start.
+        var executive = stopped.Recovery.Single(r => r.Name == "SMS_EXECUTIVE");
+        Assert.Equal(ServiceAction.Restored, executive.Action);
+        Assert.Equal(ServiceState.Running, executive.StatusAfter);
+        Assert.Equal(ServiceState.Running, _server.Service("SMS_EXECUTIVE").State);
+        Assert.Contains("SMS_EXECUTIVE: started again, now Running.", stopped.Summary, StringComparison.Ordinal);
+        Assert.InRange(executive.Duration.TotalSeconds, 10, 11); // its own 10 s start, not after the hung one's 30 s
+    }
+
+    [Fact]
+    public void Ctrl_C_while_a_service_is_starting_again_waits_for_it_and_starts_the_rest_instead_of_calling_it_failed()
+    {
+        // SMS_SITE_COMPONENT_MANAGER is StartPending (5 s) when the user presses Ctrl+C; SMS_EXECUTIVE is still Stopped.
+        using var cts = new CancellationTokenSource();
+        _clock.OnDelay = _ =>
+        {
+            if (_server.Service("SMS_SITE_COMPONENT_MANAGER").State == ServiceState.StartPending)
+            {
+                cts.Cancel();
+            }
+        };
+
+        var stopped = Assert.Throws<ServiceRunCancelledException>(() => Run(token: cts.Token));
+
+        Assert.Equal(ServiceState.Running, _server.Service("SMS_SITE_COMPONENT_MANAGER").State);
+        Assert.Equal(ServiceState.Running, _server.Service("SMS_EXECUTIVE").State);
+        Assert.Equal(1, _server.Service("SMS_SITE_COMPONENT_MANAGER").Starts); // waited for, not started twice
+        var starting = stopped.Recovery.Single(r => r.Name == "SMS_SITE_COMPONENT_MANAGER");
+        Assert.Equal(ServiceAction.Restored, starting.Action);
+        Assert.Null(starting.ErrorId);
+        Assert.DoesNotContain("when it has stopped", starting.Note, StringComparison.Ordinal);
+        Assert.True(stopped.AllRunning);
+        Assert.Equal(
+            $"Stopped by the user on {Environment.MachineName}. SMS_SITE_COMPONENT_MANAGER: started again, now Running. SMS_EXECUTIVE: started again, now Running.",
+            stopped.Summary);
+    }
+
+    [Fact]
+    public void Ctrl_C_while_a_service_is_slow_to_start_again_says_it_is_still_starting_not_stopping()
+    {
+        _server.Service("SMS_SITE_COMPONENT_MANAGER").StartLatency = TimeSpan.FromSeconds(300);
+        using var cts = new CancellationTokenSource();
+        var cancelledAt = TimeSpan.Zero;
+        _clock.OnDelay = c =>
+        {
+            if (!cts.IsCancellationRequested && _server.Service("SMS_SITE_COMPONENT_MANAGER").State == ServiceState.StartPending)
+            {
+                cancelledAt = c.TotalDelayed;
+                cts.Cancel();
+            }
+        };
+
+        var stopped = Assert.Throws<ServiceRunCancelledException>(() => Run(token: cts.Token));
+
+        Assert.Equal(TimeSpan.FromSeconds(30), _clock.TotalDelayed - cancelledAt); // it was waited for, within the clean-up's limit
+        var slow = stopped.Recovery.Single(r => r.Name == "SMS_SITE_COMPONENT_MANAGER");
+        Assert.Equal(ServiceAction.Failed, slow.Action);
+        Assert.Equal(ServiceState.StartPending, slow.StatusAfter);
+        Assert.DoesNotContain("when it has stopped", slow.Note, StringComparison.Ordinal);
+        Assert.Contains("still StartPending after 30 s", slow.Note, StringComparison.Ordinal);
+        Assert.Contains("SMS_SITE_COMPONENT_MANAGER: started again but not yet Running, now StartPending.", stopped.Summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("still stopping", stopped.Summary, StringComparison.Ordinal);
+        Assert.Equal(ServiceState.Running, _server.Service("SMS_EXECUTIVE").State);
+    }
+
+    [Fact]
+    public void Ctrl_C_while_a_service_is_starting_again_and_it_crashes_reports_the_crash_without_starting_it_again()
+    {
+        _server.Service("SMS_SITE_COMPONENT_MANAGER").StopsWhileStarting = true;
+        using var cts = new CancellationTokenSource();
+        _clock.OnDelay = _ =>
+        {
+            if (_server.Service("SMS_SITE_COMPONENT_MANAGER").State == ServiceState.StartPending)
+            {
+                cts.Cancel();
+            }
+        };
+
+        var stopped = Assert.Throws<ServiceRunCancelledException>(() => Run(token: cts.Token));
+
+        Assert.Equal(1, _server.Service("SMS_SITE_COMPONENT_MANAGER").Starts);
+        var crashed = stopped.Recovery.Single(r => r.Name == "SMS_SITE_COMPONENT_MANAGER");
+        Assert.Equal(ServiceAction.Failed, crashed.Action);
+        Assert.Equal("ServiceStartFailed", crashed.ErrorId);
+        Assert.Equal(ServiceState.Stopped, crashed.StatusAfter);
+        Assert.Equal(ServiceState.Running, _server.Service("SMS_EXECUTIVE").State);
     }
 
     [Fact]
