@@ -142,8 +142,10 @@ namespace WsusRemediation.Engine.Repair
             private WsusSyncStatus? _status;
             private readonly AppPoolRestarter _quickRestarter;
 
-            // When this run last saw the pool Started after restarting it, while its watch is still owed (see _quickRestarter).
+            // When this run last saw the pool Started after restarting it, while its watch is still owed (see _quickRestarter),
+            // and the step whose restart owes it.
             private DateTimeOffset? _poolStartedUnwatched;
+            private StepRecord? _poolWatchOwedBy;
             private (string Path, string Backup, StepRecord Record)? _tuned;
             private bool _rolledBack;
             private string? _stoppedAt;
@@ -206,6 +208,12 @@ namespace WsusRemediation.Engine.Repair
                     }
 
                     LogStep(record);
+                    if (record.Step.Name == RepairStepName.StartSync && _poolStartedUnwatched is not null && _stoppedAt is null)
+                    {
+                        // No synchronization was started (declined, blocked by a Manual step, or skipped after a failure),
+                        // so the watch left for it has not run: run it now, before the verification looks at the pool.
+                        WatchOwedPool();
+                    }
                 }
 
                 var findingsAfter = DiagnoseAgain();
@@ -351,6 +359,7 @@ namespace WsusRemediation.Engine.Repair
                 // The restarter has watched the pool stay Started, or the watch runs on until the sync; what is left to
                 // ask now is the web services.
                 _poolStartedUnwatched = deferWatch ? Env.Clock.UtcNow : null;
+                _poolWatchOwedBy = deferWatch ? record : null;
                 if (CheckPoolCameBack(record, alreadyWatched: true))
                 {
                     Resolve(record, RepairStepOutcome.Done, after: record.After, note: record.Note);
@@ -637,26 +646,81 @@ namespace WsusRemediation.Engine.Repair
                     return true;
                 }
 
-                var problem = PoolProblem(record, alreadyWatched);
+                var problem = PoolProblem(record, alreadyWatched, record.Step.Name == RepairStepName.StartSync ? _poolStartedUnwatched : null);
                 if (problem is null)
                 {
                     return true;
                 }
 
+                PoolDidNotComeBack(record, problem);
+                return false;
+            }
+
+            private void PoolDidNotComeBack(StepRecord record, string problem)
+            {
                 if (_tuned is null)
                 {
                     Fail(record, new WsusRemediationException("PoolDidNotComeBack", EngineErrorKind.ResourceUnavailable, $"{Options.PoolName} on {_shown} did not come back: {problem}.", Options.PoolName)
                     {
                         RecommendedAction = "Look at the WAS events (Get-WsusSyncLog -Kind PoolDisabledRapidFail) and the pool's settings (Get-WsusPoolTuning).",
                     });
-                    return false;
+                    return;
                 }
 
                 Rollback(record, problem);
-                return false;
             }
 
-            private string? PoolProblem(StepRecord record, bool alreadyWatched)
+            /// <summary>
+            /// The watch a pool restart left for the synchronization, when no synchronization was started after all: the
+            /// pool is watched now (what is left of the settle time), and a fall-back fails the step that restarted it, as
+            /// the watch on the spot would have (rolled back when this run tuned the pool).
+            /// </summary>
+            private void WatchOwedPool()
+            {
+                var owner = _poolWatchOwedBy;
+                var owedSince = _poolStartedUnwatched;
+                var started = Env.Clock.UtcNow;
+                _poolWatchOwedBy = null;
+                if (owner is null || _rolledBack)
+                {
+                    _poolStartedUnwatched = null;
+                    return;
+                }
+
+                try
+                {
+                    _hooks.Verbose?.Invoke($"No synchronization was started: watching {Options.PoolName} now, the watch its restart in {owner.Step.Name} left for the synchronization.");
+                    var problem = PoolProblem(owner, alreadyWatched: false, owedSince);
+                    if (problem is not null)
+                    {
+                        owner.After = $"{Options.PoolName} {Env.Pools.GetPool(_computer, Options.PoolName)?.State ?? AppPoolState.Unknown}";
+                        PoolDidNotComeBack(owner, problem);
+                        owner.Note = (owner.Note is null ? string.Empty : owner.Note + " ") + $"Found when {Options.PoolName} was watched after {RepairStepName.StartSync}, which started no synchronization.";
+                    }
+                }
+                catch (WsusRemediationException ex) when (ex.Kind != EngineErrorKind.OperationStopped || !_token.IsCancellationRequested)
+                {
+                    Fail(owner, ex);
+                }
+                catch (Exception) when (_token.IsCancellationRequested)
+                {
+                    // Ctrl+C during the watch: nothing was stopped by it, so nothing is to be put back.
+                    _poolStartedUnwatched = null;
+                    _stoppedAt = RepairStepName.StartSync.ToString();
+                    owner.Note = (owner.Note is null ? string.Empty : owner.Note + " ") + $"The watch of {Options.PoolName} after {RepairStepName.StartSync} was stopped by the user; it was {Env.Pools.GetPool(_computer, Options.PoolName)?.State ?? AppPoolState.Unknown} then.";
+                }
+                finally
+                {
+                    owner.Duration += Env.Clock.UtcNow - started;
+                }
+
+                if (owner.Outcome != RepairStepOutcome.Done)
+                {
+                    LogStep(owner);
+                }
+            }
+
+            private string? PoolProblem(StepRecord record, bool alreadyWatched, DateTimeOffset? owedSince)
             {
                 var state = Env.Pools.GetPool(_computer, Options.PoolName)?.State ?? AppPoolState.Unknown;
 
@@ -664,9 +728,8 @@ namespace WsusRemediation.Engine.Repair
                 // synchronization it would cancel: it is watched for the settle time after the IIS reset, or, when a
                 // sync follows, from its start until just before the sync (counting the time the steps in between
                 // took). After other steps one look is enough, unless it is not Started.
-                var restartedHere = record.Step.Name == RepairStepName.RestartIis;
+                var restartedHere = record.Step.Name == RepairStepName.RestartIis && owedSince is null;
                 var deferWatch = restartedHere && SyncFollows(record);
-                var owedSince = record.Step.Name == RepairStepName.StartSync ? _poolStartedUnwatched : null;
                 if (!alreadyWatched && (state != AppPoolState.Started || (restartedHere && !deferWatch) || owedSince is not null))
                 {
                     try
@@ -682,6 +745,7 @@ namespace WsusRemediation.Engine.Repair
                 if (deferWatch && state == AppPoolState.Started)
                 {
                     _poolStartedUnwatched = Env.Clock.UtcNow;
+                    _poolWatchOwedBy = record;
                 }
                 else if (restartedHere || owedSince is not null)
                 {

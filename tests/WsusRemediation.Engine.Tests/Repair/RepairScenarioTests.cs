@@ -507,4 +507,129 @@ public class RepairScenarioTests
         Assert.Equal(RepairStepOutcome.Skipped, result.Steps.Single(st => st.Name == RepairStepName.WaitForSync).Outcome);
         Assert.Equal(0, h.Site.Sync.SyncNowCalls);
     }
+
+    private static RepairHooks DecliningTheSync(RepairHarness h) => new()
+    {
+        ShouldProcess = (target, action) => !action.StartsWith("StartSync:", StringComparison.Ordinal),
+        Warning = h.Warnings.Add,
+    };
+
+    [Fact]
+    public void A_pool_that_falls_back_after_its_restart_is_seen_when_the_sync_is_declined()
+    {
+        using var h = RepairHarness.Guide();
+        h.Site.Pool("WsusPool").CrashLoopAfterStart = true; // five worker crashes, one a second, then 5002
+        var plan = h.Plan(steps: new[] { RepairStepName.RestartPool, RepairStepName.StartSync, RepairStepName.WaitForSync });
+
+        var outcome = h.Repair(plan: plan, hooks: DecliningTheSync(h));
+        var result = outcome.Result;
+
+        Assert.Equal(RepairStepOutcome.Skipped, OutcomeOf(result, RepairStepName.StartSync));
+        var restart = result.Steps.Single(st => st.Name == RepairStepName.RestartPool);
+        Assert.Equal(RepairStepOutcome.Failed, restart.Outcome);
+        Assert.Equal("PoolDidNotComeBack", restart.ErrorId);
+        Assert.Contains("Stopped again", restart.Error, StringComparison.Ordinal);
+        Assert.Contains("watched after StartSync", restart.Note, StringComparison.Ordinal);
+        Assert.Equal("WsusPool Stopped", restart.After);
+        Assert.Contains(outcome.Errors, e => e.ErrorId == "PoolDidNotComeBack");
+        Assert.False(result.Succeeded);
+        Assert.Equal(AppPoolState.Stopped, h.Site.Pool("WsusPool").State);
+        // Seen at the first look after rapid-fail protection stopped it (about 6 s after the start), not after a timeout.
+        Assert.InRange(restart.Duration.TotalSeconds, 4, 10);
+    }
+
+    [Fact]
+    public void A_healthy_pool_gets_its_whole_watch_when_the_sync_is_declined()
+    {
+        using var h = RepairHarness.Guide();
+        var plan = h.Plan(steps: new[] { RepairStepName.RestartPool, RepairStepName.StartSync });
+
+        var result = h.Repair(plan: plan, hooks: DecliningTheSync(h)).Result;
+
+        var restart = result.Steps.Single(st => st.Name == RepairStepName.RestartPool);
+        Assert.Equal(RepairStepOutcome.Done, restart.Outcome);
+        // The pool's own stop and start (1 s), then the 10 s watch the sync would have run.
+        Assert.Equal(TimeSpan.FromSeconds(11), restart.Duration);
+        Assert.Equal(TimeSpan.FromSeconds(11), h.Clock.TotalDelayed);
+    }
+
+    [Fact]
+    public void A_pool_that_falls_back_is_seen_when_a_manual_step_blocks_the_sync()
+    {
+        using var h = RepairHarness.Healthy();
+        ProxyFailures(h);
+        h.Site.Pool("WsusPool").CrashLoopAfterStart = true;
+        var plan = h.Plan(steps: new[] { RepairStepName.RestartPool, RepairStepName.StartSync });
+        Assert.Contains(plan, st => st.Name == RepairStepName.Manual && st.BlocksSync);
+
+        var result = h.Repair(plan: plan).Result;
+
+        Assert.Equal("ManualStepRequired", result.Steps.Single(st => st.Name == RepairStepName.StartSync).ErrorId);
+        var restart = result.Steps.Single(st => st.Name == RepairStepName.RestartPool);
+        Assert.Equal(RepairStepOutcome.Failed, restart.Outcome);
+        Assert.Equal("PoolDidNotComeBack", restart.ErrorId);
+        Assert.Equal(0, h.Site.Sync.SyncNowCalls);
+    }
+
+    [Fact]
+    public void A_pool_that_falls_back_is_seen_when_a_failed_step_skips_the_sync()
+    {
+        using var h = RepairHarness.Guide();
+        h.Site.Pool("WsusPool").CrashLoopAfterStart = true;
+        h.Site.Service("SMS_EXECUTIVE").DenyControl = true; // the SMS restart fails at once (access denied)
+        var plan = h.Plan(steps: new[] { RepairStepName.RestartPool, RepairStepName.RestartSmsServices, RepairStepName.StartSync });
+
+        var outcome = h.Repair(plan: plan);
+        var result = outcome.Result;
+
+        Assert.Equal(RepairStepOutcome.Failed, OutcomeOf(result, RepairStepName.RestartSmsServices));
+        Assert.Equal("DependencyFailed", result.Steps.Single(st => st.Name == RepairStepName.StartSync).ErrorId);
+        var restart = result.Steps.Single(st => st.Name == RepairStepName.RestartPool);
+        Assert.Equal(RepairStepOutcome.Failed, restart.Outcome);
+        Assert.Equal("PoolDidNotComeBack", restart.ErrorId);
+        Assert.Contains("RestartPool, RestartSmsServices failed", result.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_pool_that_falls_back_with_the_new_values_is_rolled_back_when_the_sync_is_declined()
+    {
+        using var h = RepairHarness.Guide();
+        h.Site.PoolCrashesWhen = text => text.Contains("queueLength=\"2000\"", StringComparison.Ordinal);
+        var plan = h.Plan(steps: new[] { RepairStepName.TunePool, RepairStepName.RestartPool, RepairStepName.StartSync });
+
+        var result = h.Repair(plan: plan, hooks: DecliningTheSync(h)).Result;
+
+        Assert.True(result.RolledBack);
+        Assert.Equal(RepairStepOutcome.RolledBack, OutcomeOf(result, RepairStepName.TunePool));
+        Assert.Equal("PoolDidNotComeBack", result.Steps.Single(st => st.Name == RepairStepName.RestartPool).ErrorId);
+        Assert.True(h.ConfigUnchanged);
+        Assert.Equal(AppPoolState.Started, h.Site.Pool("WsusPool").State);
+    }
+
+    [Fact]
+    public void Ctrl_C_during_the_watch_owed_after_a_declined_sync_stops_the_run_there()
+    {
+        using var h = RepairHarness.Guide();
+        using var cts = new CancellationTokenSource();
+        var plan = h.Plan(steps: new[] { RepairStepName.RestartPool, RepairStepName.StartSync, RepairStepName.WaitForSync, RepairStepName.VerifyUpdates });
+        var declined = false;
+        var hooks = new RepairHooks
+        {
+            ShouldProcess = (_, action) =>
+            {
+                declined |= action.StartsWith("StartSync:", StringComparison.Ordinal);
+                return !action.StartsWith("StartSync:", StringComparison.Ordinal);
+            },
+            Warning = h.Warnings.Add,
+        };
+        h.Clock.OnDelay = _ => { if (declined) { cts.Cancel(); } };
+
+        var result = h.Repair(plan: plan, hooks: hooks, token: cts.Token).Result;
+
+        Assert.Equal("StartSync", result.StoppedAt);
+        var restart = result.Steps.Single(st => st.Name == RepairStepName.RestartPool);
+        Assert.Equal(RepairStepOutcome.Done, restart.Outcome);
+        Assert.Contains("was stopped by the user; it was Started then.", restart.Note, StringComparison.Ordinal);
+        Assert.Equal("RepairStopped", result.Steps.Single(st => st.Name == RepairStepName.VerifyUpdates).ErrorId);
+    }
 }
