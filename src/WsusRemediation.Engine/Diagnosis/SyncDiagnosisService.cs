@@ -16,7 +16,7 @@ namespace WsusRemediation.Engine.Diagnosis
         public SyncDiagnosis Diagnose(EvidenceSet evidence, DiagnosisOptions? options, CancellationToken cancellationToken, Action<string>? verbose = null)
         {
             var facts = SyncFactsBuilder.Build(evidence ?? throw new ArgumentNullException(nameof(evidence)), options, cancellationToken, verbose);
-            var diagnosis = Diagnose(facts);
+            var diagnosis = Diagnose(facts, WsusEndpoint.PortFor(options?.WsusPort, options?.UseSsl ?? false), options?.UseSsl ?? false);
             return new SyncDiagnosis
             {
                 ComputerName = diagnosis.ComputerName,
@@ -66,7 +66,10 @@ namespace WsusRemediation.Engine.Diagnosis
         }
 
         /// <summary>Runs the rules over facts already read.</summary>
-        public static SyncDiagnosis Diagnose(SyncFacts facts)
+        public static SyncDiagnosis Diagnose(SyncFacts facts) => Diagnose(facts, WsusEndpoint.DefaultPort, useSsl: false);
+
+        // The findings carry the port and scheme the server's WSUS was reached at, for the repair that follows them.
+        private static SyncDiagnosis Diagnose(SyncFacts facts, int wsusPort, bool useSsl)
         {
             if (facts is null)
             {
@@ -83,7 +86,7 @@ namespace WsusRemediation.Engine.Diagnosis
             }
 
             var present = new HashSet<string>(drafts.Select(d => d.Finding.Id), StringComparer.Ordinal);
-            var linked = drafts.Select(d => Link(d, present, facts.ComputerName)).ToList();
+            var linked = drafts.Select(d => Link(d, present, facts.ComputerName, wsusPort, useSsl)).ToList();
             return new SyncDiagnosis
             {
                 ComputerName = facts.ComputerName,
@@ -135,7 +138,7 @@ namespace WsusRemediation.Engine.Diagnosis
             return at < 0 ? int.MaxValue : at;
         }
 
-        private static WsusSyncFinding Link(FindingDraft draft, HashSet<string> present, string computerName)
+        private static WsusSyncFinding Link(FindingDraft draft, HashSet<string> present, string computerName, int wsusPort, bool useSsl)
         {
             var finding = draft.Finding;
             var cause = draft.CausedByCandidates.FirstOrDefault(c => c != finding.Id && present.Contains(c));
@@ -143,6 +146,8 @@ namespace WsusRemediation.Engine.Diagnosis
             return new WsusSyncFinding
             {
                 ComputerName = computerName,
+                WsusPort = wsusPort,
+                UseSsl = useSsl,
                 Id = finding.Id,
                 Severity = finding.Severity,
                 Title = finding.Title,

@@ -124,6 +124,12 @@ namespace WsusRemediation.Engine.Diagnosis
         /// <summary>The pool-tuning profile the pool is compared with.</summary>
         public PoolTuningProfileName Profile { get; init; } = PoolTuningProfileName.Recommended;
 
+        /// <summary>The port the server's WSUS web services were reached at; the findings carry it (null: the scheme's default).</summary>
+        public int? WsusPort { get; init; }
+
+        /// <summary>Whether they were reached over HTTPS; the findings carry it.</summary>
+        public bool UseSsl { get; init; }
+
         /// <summary>
         /// Refuses a -Since after the end of the evidence (<paramref name="evidenceEndUtc"/>: the newest record, or
         /// the collection time live): no record would be looked at, so every check that reads records would pass and

@@ -13,6 +13,16 @@ namespace WsusRemediation.Engine.Diagnosis
         /// <summary>The server the evidence is from; empty for offline evidence that does not name it.</summary>
         public string ComputerName { get; init; } = string.Empty;
 
+        /// <summary>
+        /// The port the server's WSUS web services were reached at (Get-WsusSyncDiagnosis -WsusPort, or a piped software
+        /// update point's): binds by property name to Repair-WsusSync and Get-WsusRepairPlan, so the WSUS API is reached
+        /// there again. 8530 (8531 with <see cref="UseSsl"/>) when not given, and for evidence, which does not say.
+        /// </summary>
+        public int WsusPort { get; init; } = WsusEndpoint.DefaultPort;
+
+        /// <summary>Whether the server's WSUS web services were reached over HTTPS (binds as WsusPort does).</summary>
+        public bool UseSsl { get; init; }
+
         /// <summary>Stable identifier, one of <see cref="FindingIds"/>.</summary>
         public string Id { get; init; } = string.Empty;
 
@@ -48,5 +58,21 @@ namespace WsusRemediation.Engine.Diagnosis
 
         /// <inheritdoc />
         public override string ToString() => $"{Severity} {Id}: {Title}";
+    }
+
+    /// <summary>
+    /// The port and scheme of a server's WSUS web services. Findings and repair steps always carry a valid port (never
+    /// 0), because they bind by property name to -WsusPort, whose range 1-65535 would refuse a 0 for every piped object.
+    /// </summary>
+    public static class WsusEndpoint
+    {
+        /// <summary>WSUS's HTTP port.</summary>
+        public const int DefaultPort = 8530;
+
+        /// <summary>WSUS's HTTPS port.</summary>
+        public const int DefaultSslPort = 8531;
+
+        /// <summary>The port given, or the scheme's default.</summary>
+        public static int PortFor(int? port, bool useSsl) => port is > 0 and <= 65535 ? port.Value : useSsl ? DefaultSslPort : DefaultPort;
     }
 }

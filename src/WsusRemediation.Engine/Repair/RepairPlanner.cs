@@ -39,6 +39,21 @@ namespace WsusRemediation.Engine.Repair
 
         /// <summary>What the profile would change on the pool (from the pool-tuning engine); null when the configuration was not read.</summary>
         public IReadOnlyList<PoolSettingChange>? PoolChanges { get; init; }
+
+        /// <summary>The port of the server's WSUS web services for the steps; null: the findings' (or the scheme's default).</summary>
+        public int? WsusPort { get; init; }
+
+        /// <summary>HTTPS to the server's WSUS web services; null: as the findings say.</summary>
+        public bool? UseSsl { get; init; }
+
+        /// <summary>The port and scheme the steps carry: what was given, else what the findings were reached at, else 8530 over HTTP.</summary>
+        internal (int Port, bool UseSsl) Endpoint()
+        {
+            var first = Findings.FirstOrDefault();
+            var useSsl = UseSsl ?? first?.UseSsl ?? false;
+            var port = WsusPort ?? (UseSsl is null ? first?.WsusPort : null);
+            return (WsusEndpoint.PortFor(port, useSsl), useSsl);
+        }
     }
 
     /// <summary>
@@ -245,6 +260,8 @@ namespace WsusRemediation.Engine.Repair
             new WsusRepairStep
             {
                 ComputerName = request.ComputerName,
+                WsusPort = request.Endpoint().Port,
+                UseSsl = request.Endpoint().UseSsl,
                 Order = order,
                 Name = RepairStepName.Manual,
                 Target = ManualPlaces.TryGetValue(finding.Id, out var place) ? place : finding.Title,
@@ -262,9 +279,12 @@ namespace WsusRemediation.Engine.Repair
             var cn = request.IsRemote && !string.IsNullOrEmpty(computer) ? $" -ComputerName {computer}" : string.Empty;
             var pool = request.PoolName;
             var poolArg = string.Equals(pool, PoolTuningService.DefaultPoolName, StringComparison.OrdinalIgnoreCase) ? string.Empty : $" -PoolName '{pool}'";
+            var (port, useSsl) = request.Endpoint();
             var step = new WsusRepairStep
             {
                 ComputerName = computer,
+                WsusPort = port,
+                UseSsl = useSsl,
                 Order = order,
                 Name = name,
                 Reason = reasons,
@@ -272,7 +292,7 @@ namespace WsusRemediation.Engine.Repair
             switch (name)
             {
                 case RepairStepName.TunePool:
-                    step = new WsusRepairStep { ComputerName = step.ComputerName, Order = step.Order, Name = step.Name, Reason = step.Reason, Profile = request.Profile };
+                    step = new WsusRepairStep { ComputerName = step.ComputerName, WsusPort = step.WsusPort, UseSsl = step.UseSsl, Order = step.Order, Name = step.Name, Reason = step.Reason, Profile = request.Profile };
                     return With(step, $"{pool} ({request.ConfigurationPath ?? "applicationHost.config" + on})", TuningChanges(request), RepairImpact.Change,
                         $"Set-WsusPoolTuning{cn}{poolArg} -Profile {request.Profile}");
                 case RepairStepName.RestartPool:
@@ -343,6 +363,8 @@ namespace WsusRemediation.Engine.Repair
             new WsusRepairStep
             {
                 ComputerName = step.ComputerName,
+                WsusPort = step.WsusPort,
+                UseSsl = step.UseSsl,
                 Order = step.Order,
                 Name = step.Name,
                 Reason = step.Reason,

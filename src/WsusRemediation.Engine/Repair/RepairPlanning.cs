@@ -52,7 +52,9 @@ namespace WsusRemediation.Engine.Repair
             bool skipSync,
             Func<ApplicationHostDocument?>? loadConfiguration,
             Action<string>? verbose,
-            string? configurationShownAs = null)
+            string? configurationShownAs = null,
+            int? wsusPort = null,
+            bool? useSsl = null)
         {
             string poolName = PoolTuningService.DefaultPoolName;
             string? path = null;
@@ -92,6 +94,8 @@ namespace WsusRemediation.Engine.Repair
                 PoolName = poolName,
                 ConfigurationPath = path,
                 PoolChanges = changes,
+                WsusPort = wsusPort,
+                UseSsl = useSsl,
             };
         }
     }

@@ -14,6 +14,15 @@ namespace WsusRemediation.Engine.Repair
         /// <summary>The server the step is for.</summary>
         public string ComputerName { get; init; } = string.Empty;
 
+        /// <summary>
+        /// The port of the server's WSUS web services (from the findings or -WsusPort): binds by property name to
+        /// Repair-WsusSync, which reaches the WSUS API there (the sync when MECM cannot start it, the diagnosis after).
+        /// </summary>
+        public int WsusPort { get; init; } = WsusEndpoint.DefaultPort;
+
+        /// <summary>Whether the server's WSUS web services are reached over HTTPS (binds as WsusPort does).</summary>
+        public bool UseSsl { get; init; }
+
         /// <summary>1, 2, 3… in run order.</summary>
         public int Order { get; init; }
 

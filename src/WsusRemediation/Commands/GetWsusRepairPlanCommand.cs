@@ -158,13 +158,14 @@ namespace WsusRemediation.Commands
         {
             var computer = target.ComputerName;
             var findings = RepairDiagnosis.Live(computer, Profile, context.CancellationToken, context.Verbose, target.WsusPort, target.UseSsl);
-            return Plan(RepairCmdletSupport.Shown(computer), !ServiceErrors.IsLocal(computer), findings, () => RepairCmdletSupport.LiveConfiguration(computer), context.Verbose);
+            // The steps carry the port and scheme the server was diagnosed at (also when there is no finding to carry it).
+            return Plan(RepairCmdletSupport.Shown(computer), !ServiceErrors.IsLocal(computer), findings, () => RepairCmdletSupport.LiveConfiguration(computer), context.Verbose, wsusPort: target.WsusPort, useSsl: target.UseSsl);
         }
 
-        private IReadOnlyList<WsusRepairStep> Plan(string computerName, bool isRemote, IReadOnlyList<WsusSyncFinding> findings, Func<ApplicationHostDocument?> configuration, Action<string> verbose, string? configurationShownAs = null)
+        private IReadOnlyList<WsusRepairStep> Plan(string computerName, bool isRemote, IReadOnlyList<WsusSyncFinding> findings, Func<ApplicationHostDocument?> configuration, Action<string> verbose, string? configurationShownAs = null, int? wsusPort = null, bool? useSsl = null)
         {
             verbose($"Planning for {(computerName.Length == 0 ? "the evidence's server" : computerName)} from {findings.Count} finding(s): {string.Join(", ", findings.Select(f => f.Id))}.");
-            var request = RepairPlanning.Request(computerName, isRemote, findings, Profile, All, steps: null, skipSync: false, configuration, verbose, configurationShownAs);
+            var request = RepairPlanning.Request(computerName, isRemote, findings, Profile, All, steps: null, skipSync: false, configuration, verbose, configurationShownAs, wsusPort, useSsl);
             return RepairPlanner.Plan(request);
         }
 

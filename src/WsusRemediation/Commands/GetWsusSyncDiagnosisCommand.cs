@@ -124,7 +124,9 @@ namespace WsusRemediation.Commands
             var computer = target.ComputerName;
             context.Verbose(RepairDiagnosis.Collecting(computer, target.WsusPort, target.UseSsl));
             var sources = LiveEvidence.For(computer, SystemClock.Instance, "-EvidencePath", target.WsusPort, target.UseSsl);
-            return new SyncDiagnosisService().DiagnoseLive(sources, computer, Options, !SkipNetworkCheck, context.CancellationToken, context.Verbose);
+            // The findings carry the port and scheme, so Repair-WsusSync and Get-WsusRepairPlan reach this WSUS there too.
+            var options = new DiagnosisOptions { SinceUtc = Options.SinceUtc, Profile = Options.Profile, WsusPort = target.WsusPort, UseSsl = target.UseSsl };
+            return new SyncDiagnosisService().DiagnoseLive(sources, computer, options, !SkipNetworkCheck, context.CancellationToken, context.Verbose);
         }
 
         private void Write(SyncDiagnosis diagnosis)

@@ -29,6 +29,11 @@ namespace WsusRemediation.Commands
         private readonly List<(string? Computer, WsusSyncFinding Finding)> _findings = new List<(string?, WsusSyncFinding)>();
         private readonly List<(string? Computer, WsusRepairStep Step)> _steps = new List<(string?, WsusRepairStep)>();
         private readonly HashSet<string> _done = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+        // Per server: the port and scheme of its WSUS web services that the piped findings or steps carry.
+        private readonly Dictionary<string, (int? Port, bool UseSsl)> _endpoints = new Dictionary<string, (int?, bool)>(StringComparer.OrdinalIgnoreCase);
+        private int? _commandLinePort;
+        private bool? _commandLineSsl;
         private string? _backupFolder;
         private string? _reportPath;
 
@@ -107,6 +112,9 @@ namespace WsusRemediation.Commands
         /// <inheritdoc />
         protected override void BeginProcessing()
         {
+            // Bound before any pipeline input: what the user typed, which wins over what piped objects carry.
+            _commandLinePort = MyInvocation.BoundParameters.ContainsKey(nameof(WsusPort)) ? WsusPort : (int?)null;
+            _commandLineSsl = MyInvocation.BoundParameters.ContainsKey(nameof(UseSsl)) ? UseSsl.IsPresent : (bool?)null;
             RequireTimeout(Timeout, TimeSpan.FromDays(7));
             RequireTimeout(ServiceTimeout, TimeSpan.FromHours(1), nameof(ServiceTimeout));
             RequireTimeout(PoolTimeout, TimeSpan.FromHours(1), nameof(PoolTimeout));
@@ -146,14 +154,18 @@ namespace WsusRemediation.Commands
                 case FindingSet:
                     foreach (var finding in Finding ?? Array.Empty<WsusSyncFinding>())
                     {
-                        _findings.Add((string.IsNullOrEmpty(ComputerName) ? finding.ComputerName : ComputerName, finding));
+                        var computer = string.IsNullOrEmpty(ComputerName) ? finding.ComputerName : ComputerName;
+                        _findings.Add((computer, finding));
+                        Remember(computer, finding.WsusPort, finding.UseSsl);
                     }
 
                     break;
                 case PlanSet:
                     foreach (var step in Plan ?? Array.Empty<WsusRepairStep>())
                     {
-                        _steps.Add((string.IsNullOrEmpty(ComputerName) ? step.ComputerName : ComputerName, step));
+                        var computer = string.IsNullOrEmpty(ComputerName) ? step.ComputerName : ComputerName;
+                        _steps.Add((computer, step));
+                        Remember(computer, step.WsusPort, step.UseSsl);
                     }
 
                     break;
@@ -161,7 +173,7 @@ namespace WsusRemediation.Commands
                     try
                     {
                         var findings = RepairDiagnosis.Live(ComputerName, Profile ?? PoolTuningProfileName.Recommended, CancellationToken, WriteVerbose, Port, UseSsl);
-                        RepairFromFindings(ComputerName, findings);
+                        RepairFromFindings(ComputerName, findings, (Port, UseSsl.IsPresent));
                     }
                     catch (WsusRemediationException ex)
                     {
@@ -177,13 +189,13 @@ namespace WsusRemediation.Commands
         {
             foreach (var (computer, findings) in RepairCmdletSupport.ByComputer(_findings))
             {
-                Guarded(() => RepairFromFindings(computer, findings));
+                Guarded(() => RepairFromFindings(computer, findings, EndpointOf(computer)));
             }
 
             foreach (var group in _steps.GroupBy(s => ServiceCmdletSupport.Key(s.Computer), StringComparer.OrdinalIgnoreCase))
             {
                 var steps = group.Select(s => s.Step).Where(s => !SkipSync || (s.Name != RepairStepName.StartSync && s.Name != RepairStepName.WaitForSync)).ToList();
-                Guarded(() => Run(group.First().Computer, steps, Array.Empty<WsusSyncFinding>()));
+                Guarded(() => Run(group.First().Computer, steps, Array.Empty<WsusSyncFinding>(), EndpointOf(group.First().Computer)));
             }
         }
 
@@ -199,7 +211,7 @@ namespace WsusRemediation.Commands
             }
         }
 
-        private void RepairFromFindings(string? computer, IReadOnlyList<WsusSyncFinding> findings)
+        private void RepairFromFindings(string? computer, IReadOnlyList<WsusSyncFinding> findings, (int? Port, bool UseSsl) endpoint)
         {
             var request = RepairPlanning.Request(
                 RepairCmdletSupport.Shown(computer),
@@ -210,11 +222,27 @@ namespace WsusRemediation.Commands
                 Step,
                 SkipSync,
                 () => RepairCmdletSupport.LiveConfiguration(computer),
-                WriteVerbose);
-            Run(computer, RepairPlanner.Plan(request), findings);
+                WriteVerbose,
+                wsusPort: endpoint.Port,
+                useSsl: endpoint.UseSsl);
+            Run(computer, RepairPlanner.Plan(request), findings, endpoint);
         }
 
-        private void Run(string? computer, IReadOnlyList<WsusRepairStep> plan, IReadOnlyList<WsusSyncFinding> findings)
+        // The first piped finding or step of a server says where its WSUS is; -WsusPort/-UseSsl typed on the command line win.
+        private void Remember(string? computer, int port, bool useSsl)
+        {
+            var key = ServiceCmdletSupport.Key(computer);
+            if (!_endpoints.ContainsKey(key))
+            {
+                var ssl = _commandLineSsl ?? useSsl;
+                _endpoints[key] = (_commandLinePort ?? (_commandLineSsl is null ? port : (int?)null), ssl);
+            }
+        }
+
+        private (int? Port, bool UseSsl) EndpointOf(string? computer) =>
+            _endpoints.TryGetValue(ServiceCmdletSupport.Key(computer), out var endpoint) ? endpoint : (_commandLinePort, _commandLineSsl ?? false);
+
+        private void Run(string? computer, IReadOnlyList<WsusRepairStep> plan, IReadOnlyList<WsusSyncFinding> findings, (int? Port, bool UseSsl) endpoint)
         {
             var shown = RepairCmdletSupport.Shown(computer);
             if (!_done.Add(ServiceCmdletSupport.Key(computer)))
@@ -224,6 +252,11 @@ namespace WsusRemediation.Commands
             }
 
             WriteVerbose($"Plan for {shown}: {string.Join(", ", plan.Select(s => s.Name))}.");
+            if (!ServiceErrors.IsLocal(computer))
+            {
+                WriteVerbose($"The WSUS API of {shown} (the synchronization when MECM cannot start it, the diagnosis after the repair): {(endpoint.UseSsl ? "https" : "http")}://{shown}:{WsusEndpoint.PortFor(endpoint.Port, endpoint.UseSsl)}.");
+            }
+
             if (IsWhatIf())
             {
                 var preview = RepairRunner.WhatIf(plan, findings, ShouldProcess, WriteWarning, shown, DateTime.UtcNow);
@@ -242,8 +275,8 @@ namespace WsusRemediation.Commands
             }
 
             var profile = Profile ?? plan.FirstOrDefault(s => s.Profile is not null)?.Profile ?? PoolTuningProfileName.Recommended;
-            var port = Port;
-            var useSsl = UseSsl.IsPresent;
+            var port = endpoint.Port;
+            var useSsl = endpoint.UseSsl;
             var environment = RepairCmdletSupport.LiveEnvironment(computer, configuration, token => RepairDiagnosis.Live(computer, profile, token, null, port, useSsl), port, useSsl);
             var options = new RepairOptions
             {

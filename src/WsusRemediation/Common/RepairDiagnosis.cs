@@ -23,7 +23,7 @@ namespace WsusRemediation.Common
         public static IReadOnlyList<WsusSyncFinding> Live(string? computerName, PoolTuningProfileName profile, CancellationToken cancellationToken, Action<string>? verbose, int? wsusPort = null, bool useSsl = false)
         {
             verbose?.Invoke(Collecting(computerName, wsusPort, useSsl));
-            return new SyncDiagnosisService().DiagnoseLive(LiveEvidence.For(computerName, SystemClock.Instance, "-EvidencePath", wsusPort, useSsl), computerName, new DiagnosisOptions { Profile = profile }, runNetworkChecks: true, cancellationToken, verbose).Findings;
+            return new SyncDiagnosisService().DiagnoseLive(LiveEvidence.For(computerName, SystemClock.Instance, "-EvidencePath", wsusPort, useSsl), computerName, new DiagnosisOptions { Profile = profile, WsusPort = wsusPort, UseSsl = useSsl }, runNetworkChecks: true, cancellationToken, verbose).Findings;
         }
     }
 }

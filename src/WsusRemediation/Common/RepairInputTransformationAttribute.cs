@@ -63,6 +63,8 @@ namespace WsusRemediation.Common
                 return new WsusRepairStep
                 {
                     ComputerName = Text(bag, "ComputerName"),
+                    WsusPort = Port(bag),
+                    UseSsl = LanguagePrimitives.IsTrue(Value(bag, "UseSsl")),
                     Order = Convert.ToInt32(Value(bag, "Order") ?? 0, System.Globalization.CultureInfo.InvariantCulture),
                     Name = Enum<RepairStepName>(bag, "Name"),
                     Target = Text(bag, "Target"),
@@ -80,6 +82,8 @@ namespace WsusRemediation.Common
                 return new WsusSyncFinding
                 {
                     ComputerName = Text(bag, "ComputerName"),
+                    WsusPort = Port(bag),
+                    UseSsl = LanguagePrimitives.IsTrue(Value(bag, "UseSsl")),
                     Id = Text(bag, "Id"),
                     Severity = Enum<FindingSeverity>(bag, "Severity"),
                     Title = Text(bag, "Title"),
@@ -108,6 +112,10 @@ namespace WsusRemediation.Common
             var value = bag.Properties[name]?.Value;
             return value is PSObject inner ? inner.BaseObject : value;
         }
+
+        // Saved before findings and steps carried the port: the scheme's default, as then.
+        private static int Port(PSObject bag) =>
+            WsusEndpoint.PortFor(Value(bag, "WsusPort") is { } port ? Convert.ToInt32(port, System.Globalization.CultureInfo.InvariantCulture) : (int?)null, LanguagePrimitives.IsTrue(Value(bag, "UseSsl")));
 
         private static string Text(PSObject bag, string name) => Value(bag, name)?.ToString() ?? string.Empty;
 

@@ -27,6 +27,20 @@ public sealed class DiagnosisEvidenceTests
         new(2026, month, day, hour, minute, second, millisecond, DateTimeKind.Utc);
 
     [Fact]
+    public void Every_finding_carries_the_WSUS_port_and_scheme_the_server_was_reached_at()
+    {
+        var ssl = Diagnose("GuideCase", new DiagnosisOptions { WsusPort = 8531, UseSsl = true });
+        var sslDefault = Diagnose("GuideCase", new DiagnosisOptions { UseSsl = true });
+        var evidence = Diagnose("GuideCase");
+
+        Assert.NotEmpty(ssl.Findings);
+        Assert.All(ssl.Findings, f => Assert.Equal((8531, true), (f.WsusPort, f.UseSsl)));
+        Assert.All(sslDefault.Findings, f => Assert.Equal((8531, true), (f.WsusPort, f.UseSsl)));
+        // Evidence does not say: the default, never 0 (a 0 would fail -WsusPort's range for every piped finding).
+        Assert.All(evidence.Findings, f => Assert.Equal((8530, false), (f.WsusPort, f.UseSsl)));
+    }
+
+    [Fact]
     public void GuideCase_reads_as_one_story_from_the_memory_limit_to_the_cancelled_syncs()
     {
         var diagnosis = Diagnose("GuideCase");

@@ -59,6 +59,34 @@ public class RepairPlannerTests
     }
 
     [Fact]
+    public void Every_step_carries_the_WSUS_port_and_scheme_of_the_findings_or_the_ones_given()
+    {
+        var ssl = GuideCase().Select(f => new WsusSyncFinding { ComputerName = f.ComputerName, Id = f.Id, Severity = f.Severity, RepairStep = f.RepairStep, WsusPort = 8531, UseSsl = true }).ToList();
+
+        var fromFindings = RepairPlanner.Plan(new RepairPlanRequest { ComputerName = "SUP01", Findings = ssl, All = true });
+        var given = RepairPlanner.Plan(new RepairPlanRequest { ComputerName = "SUP01", Findings = ssl, WsusPort = 9443 });
+        var sslGiven = RepairPlanner.Plan(new RepairPlanRequest { ComputerName = "SUP01", UseSsl = true });
+        var none = RepairPlanner.Plan(new RepairPlanRequest { ComputerName = "SUP01" });
+
+        Assert.Equal(RepairPlanner.AutomaticSteps.Count, fromFindings.Count);
+        Assert.All(fromFindings, s => Assert.Equal((8531, true), (s.WsusPort, s.UseSsl)));
+        Assert.All(given, s => Assert.Equal((9443, true), (s.WsusPort, s.UseSsl)));
+        Assert.Equal((8531, true), (Assert.Single(sslGiven).WsusPort, sslGiven[0].UseSsl));
+        Assert.Equal((8530, false), (Assert.Single(none).WsusPort, none[0].UseSsl));
+    }
+
+    [Fact]
+    public void A_manual_step_carries_the_port_as_well()
+    {
+        var proxy = ProxyCase().Select(f => new WsusSyncFinding { ComputerName = f.ComputerName, Id = f.Id, Severity = f.Severity, RepairStep = f.RepairStep, WsusPort = 8531, UseSsl = true }).ToList();
+
+        var plan = RepairPlanner.Plan(new RepairPlanRequest { ComputerName = "SUP01", Findings = proxy });
+
+        Assert.Contains(plan, s => s.IsManual);
+        Assert.All(plan, s => Assert.Equal((8531, true), (s.WsusPort, s.UseSsl)));
+    }
+
+    [Fact]
     public void A_healthy_server_gets_only_the_verification()
     {
         Assert.Equal(new[] { RepairStepName.VerifyUpdates }, Names(GuideRequest(r => new RepairPlanRequest { ComputerName = "CM01", Findings = Healthy() })));

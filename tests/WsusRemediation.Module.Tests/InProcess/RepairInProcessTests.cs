@@ -83,6 +83,38 @@ namespace WsusRemediation.Module.Tests.InProcess
             Assert.Empty(run.Output);
         }
 
+        private const string SslFindings =
+            "function S($id, $sev, $step) { [WsusRemediation.Engine.Diagnosis.WsusSyncFinding]@{ ComputerName = 'SUP01.contoso.com'; WsusPort = 8531; UseSsl = $true; Id = $id; Severity = $sev; RepairStep = $step } }; " +
+            "$ssl = @((S PoolDisabledByRapidFailProtection Critical RestartPool), (S SyncFailureStreak Error StartSync)); ";
+
+        [Fact]
+        public void Findings_and_steps_of_an_SSL_update_point_bring_its_WSUS_port_and_scheme_to_Repair_WsusSync()
+        {
+            // Get-SoftwareUpdatePoint | Get-WsusSyncDiagnosis | Repair-WsusSync: the WSUS API must be reached at 8531 over HTTPS again.
+            var findings = InProcessPowerShell.Run(SslFindings + "$ssl | Repair-WsusSync -WhatIf -Verbose").AssertNoErrors();
+            var steps = InProcessPowerShell.Run(SslFindings + "$plan = $ssl | Get-WsusRepairPlan; ($plan | ForEach-Object { \"$($_.WsusPort)/$($_.UseSsl)\" }) -join ','; $plan | Repair-WsusSync -WhatIf -Verbose").AssertNoErrors();
+            var saved = InProcessPowerShell.Run(SslFindings + "$back = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize(($ssl | Get-WsusRepairPlan))); $back | Repair-WsusSync -WhatIf -Verbose").AssertNoErrors();
+            var typed = InProcessPowerShell.Run(SslFindings + "$ssl | Repair-WsusSync -WsusPort 9443 -WhatIf -Verbose").AssertNoErrors();
+
+            const string Expected = "The WSUS API of SUP01.contoso.com (the synchronization when MECM cannot start it, the diagnosis after the repair): https://SUP01.contoso.com:8531.";
+            Assert.Contains(Expected, findings.Verbose);
+            var carried = ((string)Assert.Single(steps.Output).BaseObject).Split(',');
+            Assert.True(carried.Length >= 5, string.Join(",", carried));
+            Assert.All(carried, c => Assert.Equal("8531/True", c));
+            Assert.Contains(Expected, steps.Verbose);
+            Assert.Contains(Expected, saved.Verbose);
+            Assert.Contains("The WSUS API of SUP01.contoso.com (the synchronization when MECM cannot start it, the diagnosis after the repair): https://SUP01.contoso.com:9443.", typed.Verbose);
+        }
+
+        [Fact]
+        public void Findings_without_a_port_default_to_WSUS_8530_and_still_bind()
+        {
+            var run = InProcessPowerShell.Run(GuideFindings + "\"$($guide[0].WsusPort)/$($guide[0].UseSsl)\"; $guide | Repair-WsusSync -WhatIf -Verbose").AssertNoErrors();
+
+            Assert.Equal("8530/False", Assert.Single(run.Output).BaseObject);
+            Assert.Contains("The WSUS API of CM01 (the synchronization when MECM cannot start it, the diagnosis after the repair): http://CM01:8530.", run.Verbose);
+        }
+
         [Fact]
         public void Findings_come_from_one_server_so_one_name_overrides_theirs_and_several_are_refused()
         {
