@@ -1012,6 +1012,11 @@ namespace WsusRemediation.Engine.Diagnosis
             {
                 text = $"{entry.Component} {entry.GetField("EventId")}: {text}";
             }
+            else if (entry.Kind == EvidenceKind.SyncStatusMessage && entry.Message.StartsWith("STATMSG: ID=6703", StringComparison.Ordinal))
+            {
+                // The raw line spends its first 150 characters on ids and dates; the reason sits in the insertion strings.
+                text = SyncLogParser.StatusMessageFailureText(entry.Message);
+            }
 
             return new FindingEvidence
             {

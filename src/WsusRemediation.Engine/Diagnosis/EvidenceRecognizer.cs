@@ -125,8 +125,11 @@ namespace WsusRemediation.Engine.Diagnosis
                 return $"{display} is an IIS request log, which is not read: the requests HTTP.sys turned away before the WSUS pool saw them (503 AppOffline, QueueFull) are in its error log; add %SystemRoot%\\System32\\LogFiles\\HTTPERR\\httperr*.log.";
             }
 
-            return IsEventCsv(head)
-                ? $"{display} is an event list exported as CSV, which is not read (it lacks the events' data): export event XML instead and add that file (Get-WinEvent -LogName System | ForEach-Object {{ $_.ToXml() }} | Set-Content {name}.xml, or wevtutil qe System /f:xml /e:Events > {name}.xml)."
+            // wevtutil qe <log> /f:text writes "Event[0]:" then indented "Log Name:", "Source:", "Event ID:" lines.
+            var text = head.TrimStart('\uFEFF', ' ', '\r', '\n');
+            var asText = text.StartsWith("Event[0]:", StringComparison.Ordinal) && text.IndexOf("Event ID:", StringComparison.Ordinal) > 0;
+            return IsEventCsv(head) || asText
+                ? $"{display} is an event list exported as {(asText ? "text" : "CSV")}, which is not read (it lacks the events' data): export event XML instead and add that file (Get-WinEvent -LogName System | ForEach-Object {{ $_.ToXml() }} | Set-Content {name}.xml, or wevtutil qe System /f:xml /e:Events > {name}.xml)."
                 : null;
         }
 

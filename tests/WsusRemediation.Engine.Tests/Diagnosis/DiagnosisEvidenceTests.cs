@@ -288,6 +288,13 @@ public sealed class DiagnosisEvidenceTests
         Assert.StartsWith("System.csv is an event list exported as CSV, which is not read", problem, StringComparison.Ordinal);
         Assert.Contains("ToXml()", problem, StringComparison.Ordinal);
         Assert.Contains("System.xml", problem, StringComparison.Ordinal);
+
+        // wevtutil's text form of the same events gets the same advice.
+        Assert.StartsWith(
+            "System.txt is an event list exported as text, which is not read",
+            EvidenceRecognizer.NotReadAdvice(Path.Combine(Folder("ExportedAsCsv"), "System.txt"), "System.txt"),
+            StringComparison.Ordinal);
+        Assert.Null(EvidenceRecognizer.NotReadAdvice(Path.Combine(Folder("LocalizedCase"), "wsyncmgr.log"), "wsyncmgr.log"));
     }
 
     [Fact]
@@ -317,7 +324,9 @@ public sealed class DiagnosisEvidenceTests
         // Before: "once" (run 2's "Sync failed:" line only; run 3's 6703 had no cause).
         var api = diagnosis.Findings.Single(f => f.Id == FindingIds.WsusApiUnavailable);
         Assert.Equal("The WSUS web services answered HTTP 503 2 times", api.Title);
-        Assert.Contains(api.Evidence, e => e.TimeUtc == Utc(11, 9, 19, 0, 2, 870) && e.Text.Contains("STATMSG: ID=6703", StringComparison.Ordinal));
+        // The evidence gives the status message's reason, not its ids and dates (which filled the text before the reason).
+        Assert.Contains(api.Evidence, e => e.TimeUtc == Utc(11, 9, 19, 0, 2, 870)
+            && e.Text == "WSUS Synchronization failed (status message 6703): The request failed with HTTP status 503: Service Unavailable.; Microsoft.UpdateServices.Administration.AdminProxy.CreateUpdateServer");
         Assert.DoesNotContain(api.Evidence, e => e.TimeUtc == Utc(11, 9, 18, 0, 2, 870));
         Assert.Equal(FindingIds.WsusApiUnavailable, diagnosis.Findings.Single(f => f.Id == FindingIds.SyncFailureStreak).CausedBy);
     }
