@@ -80,6 +80,16 @@ Describe 'Get-WsusSyncLog' {
         }
     }
 
+    It 'exports to CSV with the fields as name=value pairs' {
+        # Before: the Fields column held 'WsusRemediation.Engine.Logs.LogFields'.
+        $csv = Join-Path $TestDrive 'appoffline.csv'
+        Get-WsusSyncLog -Path (Join-Path $fixtures 'httperr1.log') -Kind AppOffline | Export-Csv $csv -NoTypeInformation
+        $rows = Import-Csv $csv
+        $rows[0].Fields | Should -Match '(^|; )s-reason=AppOffline(;|$)'
+        $rows[0].Fields | Should -Match '(^|; )s-queuename=WsusPool(;|$)'
+        $rows[0].Kind | Should -Be 'AppOffline'
+    }
+
     It 'shows the table view' {
         $text = Get-WsusSyncLog -Path (Join-Path $fixtures 'events\events.xml') | Out-String
         $text | Should -Match 'PoolDisabledRapidFail'

@@ -249,6 +249,21 @@ namespace WsusRemediation.Engine.Logs
         /// <inheritdoc />
         public int Count => _count;
 
+        /// <summary>
+        /// The fields as <c>name=value</c> pairs separated by "; ", so Export-Csv and string conversions show the
+        /// values (Get-WsusSyncLog | Export-Csv wrote the type name in the Fields column).
+        /// </summary>
+        public override string ToString()
+        {
+            var text = new System.Text.StringBuilder();
+            for (var i = 0; i < _count; i++)
+            {
+                text.Append(i == 0 ? string.Empty : "; ").Append(_keys[i]).Append('=').Append(_values[i]);
+            }
+
+            return text.ToString();
+        }
+
         /// <inheritdoc />
         public bool ContainsKey(string key) => IndexOf(key) >= 0;
 

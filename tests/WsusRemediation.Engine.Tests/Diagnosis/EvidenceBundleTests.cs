@@ -336,6 +336,20 @@ public sealed class EvidenceBundleTests
     }
 
     [Fact]
+    public void A_live_diagnosis_refuses_a_Since_in_the_future_before_it_collects_anything()
+    {
+        using var folder = new TempFolder();
+        var (sources, _, network) = LiveGuideServer(folder);
+        var tomorrow = sources.Clock.UtcNow.UtcDateTime.AddDays(1);
+
+        var refused = Assert.Throws<WsusRemediationException>(() => new SyncDiagnosisService().DiagnoseLive(sources, null, new DiagnosisOptions { SinceUtc = tomorrow }, runNetworkChecks: true, CancellationToken.None));
+
+        Assert.Equal("SinceAfterEvidence", refused.ErrorId);
+        Assert.Contains("when it was collected", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(network.Calls);
+    }
+
+    [Fact]
     public void A_live_bundle_read_back_gives_the_live_findings()
     {
         using var folder = new TempFolder();

@@ -159,4 +159,13 @@ public class LogFilterTests
         Assert.Equal(new[] { "Service Control Manager" }, KnownComponents.StartingWith("'Serv"));
         Assert.Equal(KnownComponents.All, KnownComponents.StartingWith(null));
     }
+
+    [Fact]
+    public void Fields_read_as_name_value_pairs_where_a_string_is_wanted()
+    {
+        var fields = LogFields.Create(new[] { new System.Collections.Generic.KeyValuePair<string, string?>("s-reason", "AppOffline"), new("s-queuename", "WsusPool"), new("none", null) });
+
+        Assert.Equal("s-reason=AppOffline; s-queuename=WsusPool", fields.ToString());
+        Assert.Equal(string.Empty, LogFields.Empty.ToString());
+    }
 }
