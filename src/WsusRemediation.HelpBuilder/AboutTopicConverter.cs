@@ -10,11 +10,15 @@ namespace WsusRemediation.HelpBuilder
     /// <summary>
     /// Reads docs/about_X.md (a '# about_X' title and '## HEADING' sections, SHORT DESCRIPTION first)
     /// and renders the plain-text layout PowerShell's own about_*.help.txt files use: headings at the
-    /// margin, text indented by four and wrapped at 80 columns.
+    /// margin, text indented by four and wrapped to fit an 80-column console.
     /// </summary>
     public static class AboutTopicConverter
     {
-        public const int Width = 80;
+        /// <summary>
+        /// The longest line: an 80-column console prints 79 characters a line, and Get-Help wrapped a line of 80
+        /// with its last letter alone on the next line ('software updat' / 'e').
+        /// </summary>
+        public const int Width = 79;
         private const string Indent = "    ";
 
         private static readonly Regex ListItem = new(@"^(?<marker>[-*+]|\d+\.)\s+(?<text>.*)$", RegexOptions.CultureInvariant);

@@ -44,6 +44,14 @@ Describe 'The WsusRemediation module' {
         $about = Get-Help -Name about_WsusRemediation
         ($about | Out-String) | Should -Match 'WsusPool'
     }
+
+    It 'wraps the about topic''s text for an 80-column console' {
+        # An 80-column console prints 79 characters a line: a line of 80 left its last letter alone on the next
+        # ('software updat' / 'e'). Code (indented 8) and a single long word (a URL) cannot be wrapped.
+        $topic = Join-Path (Split-Path (Get-Module WsusRemediation).Path) 'en-US/about_WsusRemediation.help.txt'
+        $prose = Get-Content -LiteralPath $topic -Encoding utf8 | Where-Object { $_ -notmatch '^ {8}' }
+        @($prose | Where-Object { $_.Length -gt 79 -and $_.Trim().Contains(' ') }) | Should -BeNullOrEmpty
+    }
 }
 
 Describe 'Help for <_>' -ForEach $exportedCmdlets {
