@@ -156,9 +156,17 @@ Describe 'Repair-WsusSync' {
     }
 
     It 'warns about a Manual step under -WhatIf and does not list it as an operation' {
-        $lines = Get-WhatIfLine { $proxy | Repair-WsusSync -WhatIf -WarningVariable script:warnings -WarningAction SilentlyContinue }
+        $lines = Get-WhatIfLine { $proxy | Repair-WsusSync -WhatIf -Force -WarningVariable script:warnings -WarningAction SilentlyContinue }
         $lines.Count | Should -Be 3
         $script:warnings[0] | Should -Match 'Manual step \(ProxyAuthenticationFailed\)'
+    }
+
+    It '-WhatIf shows that a blocking Manual step stops the run before the sync, as the run itself does' {
+        # Before: StartSync, WaitForSync and VerifyUpdates were listed as "What if" lines, though the run stops with
+        # ManualStepRequired before the sync and does none of them.
+        $lines = Get-WhatIfLine { $proxy | Repair-WsusSync -WhatIf -WarningVariable script:warnings -WarningAction SilentlyContinue }
+        $lines | Should -BeNullOrEmpty
+        @($script:warnings | Where-Object { $_ -like 'Would stop before the synchronization*ProxyAuthenticationFailed*-Force*' }).Count | Should -Be 1
     }
 
     It '-Step runs only the named steps; WaitForSync brings StartSync' {

@@ -55,7 +55,7 @@ namespace WsusRemediation.Engine.Repair
         /// -WhatIf: one confirmation per step with what the plan says it will change, and nothing else: no
         /// port is called, so a plan made offline (Get-WsusRepairPlan -EvidencePath) can be shown anywhere.
         /// </summary>
-        public static WsusRepairResult WhatIf(IReadOnlyList<WsusRepairStep> plan, IReadOnlyList<WsusSyncFinding>? findingsBefore, Func<string, string, bool> shouldProcess, Action<string>? warning, string computerName, DateTime nowUtc)
+        public static WsusRepairResult WhatIf(IReadOnlyList<WsusRepairStep> plan, IReadOnlyList<WsusSyncFinding>? findingsBefore, Func<string, string, bool> shouldProcess, Action<string>? warning, string computerName, DateTime nowUtc, bool force = false)
         {
             if (plan is null)
             {
@@ -68,12 +68,35 @@ namespace WsusRemediation.Engine.Repair
             }
 
             var steps = new List<RepairStepResult>();
+
+            // As the run does: a blocking Manual step stops it before the sync (unless -Force), and what needs the sync
+            // is not done either, so -WhatIf does not list them as steps that would run.
+            var blockers = plan.Where(s => s.IsManual && s.BlocksSync).ToList();
+            var notRun = new HashSet<RepairStepName>();
             foreach (var step in plan.OrderBy(s => s.Order))
             {
                 if (step.IsManual)
                 {
                     warning?.Invoke($"Manual step ({string.Join(", ", step.Reason)}): {step.Target}. {step.Command}");
                     steps.Add(new RepairStepResult { Order = step.Order, Name = step.Name, Target = step.Target, Outcome = RepairStepOutcome.Skipped, Note = $"Manual step, not attempted: {step.Command}" });
+                    continue;
+                }
+
+                if (step.Name == RepairStepName.StartSync && blockers.Count > 0 && !force)
+                {
+                    var names = string.Join("; ", blockers.Select(b => $"{b.Target} ({string.Join(", ", b.Reason)})"));
+                    var stop = $"Would stop before the synchronization: it cannot succeed until a Manual step is done by hand: {names}. Add -Force when it is done.";
+                    warning?.Invoke(stop);
+                    steps.Add(new RepairStepResult { Order = step.Order, Name = step.Name, Target = step.Target, Outcome = RepairStepOutcome.Skipped, Error = stop, ErrorId = "ManualStepRequired" });
+                    notRun.Add(step.Name);
+                    continue;
+                }
+
+                var missing = DependenciesOf(step.Name).Where(notRun.Contains).ToList();
+                if (missing.Count > 0)
+                {
+                    steps.Add(new RepairStepResult { Order = step.Order, Name = step.Name, Target = step.Target, Outcome = RepairStepOutcome.Skipped, Note = $"Would not be done because {missing[0]} would not be." });
+                    notRun.Add(step.Name);
                     continue;
                 }
 

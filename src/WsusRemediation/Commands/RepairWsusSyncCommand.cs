@@ -259,7 +259,7 @@ namespace WsusRemediation.Commands
 
             if (IsWhatIf())
             {
-                var preview = RepairRunner.WhatIf(plan, findings, ShouldProcess, WriteWarning, shown, DateTime.UtcNow);
+                var preview = RepairRunner.WhatIf(plan, findings, ShouldProcess, WriteWarning, shown, DateTime.UtcNow, Force);
                 WriteVerbose(preview.Summary);
                 return;
             }

@@ -391,6 +391,30 @@ public class RepairScenarioTests
     }
 
     [Fact]
+    public void WhatIf_with_a_blocking_Manual_step_asks_nothing_from_the_sync_on_as_the_run_stops_there()
+    {
+        var blocker = new WsusRepairStep { ComputerName = "CM02", Order = 1, Name = RepairStepName.Manual, Target = "The proxy account", Reason = new[] { "ProxyAuthenticationFailed" }, BlocksSync = true };
+        var plan = new[]
+        {
+            blocker,
+            new WsusRepairStep { ComputerName = "CM02", Order = 2, Name = RepairStepName.StartSync, Target = "CM02" },
+            new WsusRepairStep { ComputerName = "CM02", Order = 3, Name = RepairStepName.WaitForSync, Target = "CM02" },
+            new WsusRepairStep { ComputerName = "CM02", Order = 4, Name = RepairStepName.VerifyUpdates, Target = "CM02" },
+        };
+        var asked = new System.Collections.Generic.List<string>();
+        var warnings = new System.Collections.Generic.List<string>();
+
+        var stopped = RepairRunner.WhatIf(plan, null, (t, a) => { asked.Add(a); return false; }, warnings.Add, "CM02", DateTime.UtcNow);
+        var forced = RepairRunner.WhatIf(plan, null, (t, a) => { asked.Add(a); return false; }, null, "CM02", DateTime.UtcNow, force: true);
+
+        Assert.Equal("ManualStepRequired", stopped.Steps.Single(s => s.Name == RepairStepName.StartSync).ErrorId);
+        Assert.All(stopped.Steps, s => Assert.Equal(RepairStepOutcome.Skipped, s.Outcome));
+        Assert.Contains(warnings, w => w.StartsWith("Would stop before the synchronization", StringComparison.Ordinal));
+        Assert.Equal(3, asked.Count); // all three from the forced preview
+        Assert.Equal(3, forced.Steps.Count(s => s.Outcome == RepairStepOutcome.WhatIf));
+    }
+
+    [Fact]
     public void Declining_one_step_under_Confirm_skips_it_and_the_rest_still_asks()
     {
         using var h = RepairHarness.Guide();
