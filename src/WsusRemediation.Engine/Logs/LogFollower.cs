@@ -61,8 +61,24 @@ namespace WsusRemediation.Engine.Logs
         {
             var start = clock.UtcNow;
             var followed = new List<FollowedFile>();
+
+            // With -Tail a .log and its .lo_ are one log: the rollover only makes up what the .log's own tail lacks, so
+            // it is read after the .log's tail is known (both of them gave their last N entries before).
+            var rolledBeforeLog = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
             foreach (var file in files)
             {
+                if (tail > 0 && file.EndsWith(".lo_", StringComparison.OrdinalIgnoreCase)
+                    && files.Any(f => !f.EndsWith(".lo_", StringComparison.OrdinalIgnoreCase) && string.Equals(GroupOf(f), GroupOf(file), StringComparison.OrdinalIgnoreCase)))
+                {
+                    if (!rolledBeforeLog.TryGetValue(GroupOf(file), out var rolled))
+                    {
+                        rolledBeforeLog[GroupOf(file)] = rolled = new List<string>();
+                    }
+
+                    rolled.Add(file);
+                    continue;
+                }
+
                 // Rolled-over files and exported events do not grow: read them once.
                 if (file.EndsWith(".lo_", StringComparison.OrdinalIgnoreCase) || EvidenceReader.DetectFormat(file) == LogFormat.EventXml)
                 {
@@ -86,9 +102,14 @@ namespace WsusRemediation.Engine.Logs
                     if (first && tail > 0)
                     {
                         // A large file's last entries are read from its end; following goes on from there.
-                        var fromEnd = state.TailFromEnd(tail, filter);
+                        var fromEnd = state.TailFromEnd(tail, filter)?.ToList();
                         if (fromEnd is not null)
                         {
+                            foreach (var entry in RolledTail(rolledBeforeLog, state.FilePath, tail - fromEnd.Count, filter, summary))
+                            {
+                                yield return entry;
+                            }
+
                             foreach (var entry in fromEnd)
                             {
                                 summary.EntriesReturned++;
@@ -123,6 +144,14 @@ namespace WsusRemediation.Engine.Logs
                         last.Enqueue(entry);
                     }
 
+                    if (last is not null)
+                    {
+                        foreach (var entry in RolledTail(rolledBeforeLog, state.FilePath, tail - last.Count, filter, summary))
+                        {
+                            yield return entry;
+                        }
+                    }
+
                     while (last is not null && last.Count > 0)
                     {
                         summary.EntriesReturned++;
@@ -140,6 +169,20 @@ namespace WsusRemediation.Engine.Logs
                 var remaining = timeout - elapsed;
                 clock.Delay(remaining < pollInterval ? remaining : pollInterval, cancellationToken);
             }
+        }
+
+        private static string GroupOf(string file) => Path.Combine(Path.GetDirectoryName(file) ?? string.Empty, EvidenceReader.RolloverGroup(file));
+
+        /// <summary>The last <paramref name="wanted"/> entries of the rollover files of <paramref name="log"/>'s group, oldest first.</summary>
+        private static IEnumerable<LogEntry> RolledTail(Dictionary<string, List<string>> rolledBeforeLog, string log, int wanted, LogFilter? filter, LogReadSummary summary)
+        {
+            if (wanted <= 0 || !rolledBeforeLog.TryGetValue(GroupOf(log), out var rolled))
+            {
+                return Enumerable.Empty<LogEntry>();
+            }
+
+            var entries = EvidenceReader.Read(rolled, filter, summary, wanted).ToList();
+            return entries.Skip(Math.Max(0, entries.Count - wanted));
         }
 
         /// <summary>One followed file: where we are in it, and the parser that keeps multi-line records across polls.</summary>
@@ -161,6 +204,9 @@ namespace WsusRemediation.Engine.Logs
                 _path = path;
                 _summary = summary;
             }
+
+            /// <summary>The file followed.</summary>
+            public string FilePath => _path;
 
             /// <summary>
             /// The first poll of <c>-Wait -Tail</c> on a file too large to read whole: its last <paramref name="tail"/>

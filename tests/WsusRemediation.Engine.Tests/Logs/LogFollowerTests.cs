@@ -57,6 +57,24 @@ public class LogFollowerTests
     }
 
     [Fact]
+    public void Tail_counts_a_log_and_its_rollover_as_one_log_when_following()
+    {
+        // Get-WsusSyncLog -Path wsyncmgr.log -Tail N -Wait: before, the .lo_ gave its own last N entries on top of the .log's.
+        using var temp = LogFixtures.Temp();
+        File.WriteAllLines(temp.File("wsyncmgr.lo_"), Enumerable.Range(1, 4).Select(i => Line(i, i)));
+        var log = temp.File("wsyncmgr.log");
+        File.WriteAllLines(log, Enumerable.Range(5, 2).Select(i => Line(i, i)));
+        var files = new[] { temp.File("wsyncmgr.lo_"), log };
+
+        string[] Follow(int tail) => LogFollower.Follow(files, null, tail, new VirtualClock(), TimeSpan.FromSeconds(1), TimeSpan.Zero, CancellationToken.None)
+            .Select(e => e.Message).ToArray();
+
+        Assert.Equal(new[] { "line 6" }, Follow(1));
+        Assert.Equal(new[] { "line 3", "line 4", "line 5", "line 6" }, Follow(4));
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => $"line {i}"), Follow(10));
+    }
+
+    [Fact]
     public void A_log_locked_or_missing_for_a_moment_is_tried_again_at_the_next_poll()
     {
         using var temp = LogFixtures.Temp();
