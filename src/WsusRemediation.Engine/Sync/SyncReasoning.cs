@@ -301,8 +301,11 @@ namespace WsusRemediation.Engine.Sync
         internal static int? Percent(long? processed, long? total) =>
             processed is { } p && total is { } t && t > 0 ? (int)Math.Max(0, Math.Min(100, p * 100 / t)) : null;
 
-        /// <summary>Merges the sources into one status and judges it, as of <paramref name="judgedAt"/> when given (collected logs), else <paramref name="now"/>.</summary>
-        internal static WsusSyncStatus Merge(string? computerName, IReadOnlyList<SyncObservation> observations, DateTime now, IReadOnlyList<string>? logPaths = null, int historyCount = DefaultHistoryCount, DateTime? judgedAt = null)
+        /// <summary>
+        /// Merges the sources into one status and judges it, as of <paramref name="judgedAt"/> when given (collected logs),
+        /// else <paramref name="now"/>; <paramref name="fallbackName"/> names the server when neither the caller nor a source does.
+        /// </summary>
+        internal static WsusSyncStatus Merge(string? computerName, IReadOnlyList<SyncObservation> observations, DateTime now, IReadOnlyList<string>? logPaths = null, int historyCount = DefaultHistoryCount, DateTime? judgedAt = null, string? fallbackName = null)
         {
             if (observations.Count == 0)
             {
@@ -343,7 +346,7 @@ namespace WsusRemediation.Engine.Sync
             var streak = CountCancelledOrFailedStreak(known);
             var sources = observations.Select(o => o.Source).Distinct().ToList();
 
-            var computer = !string.IsNullOrEmpty(computerName) ? computerName! : observations.Select(o => o.ComputerName).FirstOrDefault(n => !string.IsNullOrEmpty(n)) ?? string.Empty;
+            var computer = !string.IsNullOrEmpty(computerName) ? computerName! : observations.Select(o => o.ComputerName).FirstOrDefault(n => !string.IsNullOrEmpty(n)) ?? fallbackName ?? string.Empty;
             var lastStart = running ? runningSources.Select(o => o.LastStartTime).Where(t => t.HasValue).DefaultIfEmpty(null).Max() ?? last?.StartTime : last?.StartTime;
 
             // The verdict is judged on the finished status, so the status is built once to judge and once to return.

@@ -40,6 +40,12 @@ namespace WsusRemediation.Engine.Sync
         public bool JudgeAtNewestEntry { get; init; }
 
         /// <summary>
+        /// The name of the server read when no source names it (this computer's, for a local read): a status piped on
+        /// to Invoke-WsusSync or Repair-WsusSync must say where it comes from, and those refuse an empty name.
+        /// </summary>
+        public string? ServerName { get; init; }
+
+        /// <summary>
         /// Reads the status. <see cref="SyncSource.Auto"/> reads MECM and WSUS and merges what answered;
         /// it fails only when neither did. <see cref="SyncSource.Log"/> reads the evidence.
         /// </summary>
@@ -63,13 +69,13 @@ namespace WsusRemediation.Engine.Sync
                         verbose?.Invoke($"Judged as of the newest synchronization entry, {judgedAt.Value.ToString("u", System.Globalization.CultureInfo.InvariantCulture)}, not the clock: the logs were collected.");
                     }
 
-                    return SyncReasoning.Merge(computerName, new[] { SyncReasoning.FromEvidence(events) }, now, evidence.Paths, HistoryCount, judgedAt);
+                    return SyncReasoning.Merge(computerName, new[] { SyncReasoning.FromEvidence(events) }, now, evidence.Paths, HistoryCount, judgedAt, ServerName);
                 case SyncSource.Wsus:
-                    return SyncReasoning.Merge(computerName, new[] { ReadWsus(cancellationToken) }, now, null, HistoryCount);
+                    return SyncReasoning.Merge(computerName, new[] { ReadWsus(cancellationToken) }, now, null, HistoryCount, fallbackName: ServerName);
                 case SyncSource.ConfigMgr:
-                    return SyncReasoning.Merge(computerName, new[] { ReadConfigMgr(computerName, countUpdates, cancellationToken, verbose) }, now, null, HistoryCount);
+                    return SyncReasoning.Merge(computerName, new[] { ReadConfigMgr(computerName, countUpdates, cancellationToken, verbose) }, now, null, HistoryCount, fallbackName: ServerName);
                 default:
-                    return SyncReasoning.Merge(computerName, ReadAuto(computerName, countUpdates, cancellationToken, verbose), now, null, HistoryCount);
+                    return SyncReasoning.Merge(computerName, ReadAuto(computerName, countUpdates, cancellationToken, verbose), now, null, HistoryCount, fallbackName: ServerName);
             }
         }
 

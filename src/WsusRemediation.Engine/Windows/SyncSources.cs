@@ -19,7 +19,10 @@ namespace WsusRemediation.Engine.Windows
         {
             WindowsPlatform.RequireWindows("Reading or starting a live synchronization", "-LogPath");
             var wsus = new WsusApiAdapter(computerName, port: wsusPort ?? (useSsl ? 8531 : 8530), useSsl: useSsl);
-            return new SyncStatusService(clock, wsus, new ConfigMgrProviderAdapter(computerName), null, new SyncInboxFileTrigger(computerName));
+            return new SyncStatusService(clock, wsus, new ConfigMgrProviderAdapter(computerName), null, new SyncInboxFileTrigger(computerName))
+            {
+                ServerName = Services.ServiceErrors.IsLocal(computerName) ? Environment.MachineName : null,
+            };
         }
 
         /// <summary>
@@ -58,7 +61,7 @@ namespace WsusRemediation.Engine.Windows
                 throw unreadable;
             }
 
-            return new SyncStatusService(clock, evidence: new SyncLogFiles(files));
+            return new SyncStatusService(clock, evidence: new SyncLogFiles(files)) { ServerName = Environment.MachineName };
         }
 
         /// <summary>wsyncmgr.log / SoftwareDistribution.log files or folders.</summary>

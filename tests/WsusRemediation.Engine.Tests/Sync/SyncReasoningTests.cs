@@ -352,4 +352,16 @@ public class SyncReasoningTests
         Assert.Equal(SyncHealth.Warning, inPlace.Health);
         Assert.StartsWith("No synchronization has succeeded since 2026-11-13 14:37:30Z", inPlace.HealthReason);
     }
+
+    [Fact]
+    public void This_computers_own_logs_that_name_no_server_are_named_after_this_computer()
+    {
+        // ProxyCase's SoftwareDistribution.log names no server. Read in place (-Source Log) it is this computer's, and
+        // the status must say so: Invoke-WsusSync and Repair-WsusSync refuse an empty name piped in.
+        var evidence = new SyncLogFiles(new[] { TempFolder.Fixture("Evidence/ProxyCase") });
+        var clock = new VirtualClock(new DateTimeOffset(Now));
+
+        Assert.Equal("CM02-LOCAL", new SyncStatusService(clock, evidence: evidence) { ServerName = "CM02-LOCAL" }.Read(SyncSource.Log, null, CancellationToken.None).ComputerName);
+        Assert.Equal(string.Empty, new SyncStatusService(clock, evidence: evidence).Read(SyncSource.Log, null, CancellationToken.None).ComputerName);
+    }
 }
