@@ -217,6 +217,7 @@ public sealed class DiagnosisEvidenceTests
         // A standalone WSUS server: the SMS services are not there, which is not a finding.
         Assert.Equal(DiagnosisCheckResult.Passed, diagnosis.Checks.Single(c => c.Id == FindingIds.SmsServiceNotRunning).Result);
     }
+
     [Fact]
     public void LocalizedCase_finds_what_a_German_server_wrote_in_German()
     {
